@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the whole Traverse test suite: unit, integration (real server on loopback) and interop tests
+# (coturn's turnutils_* clients). Installs the interop tools when they are missing (Debian: package coturn).
+# Usage: scripts/test.sh [extra maven arguments]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+need_tools=(turnutils_stunclient turnutils_uclient turnutils_peer turnutils_natdiscovery)
+missing=()
+for tool in "${need_tools[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "scripts/test.sh: installing coturn for ${missing[*]}" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq coturn >/dev/null
+  # The Debian package may enable a coturn service; Traverse's tests never need it running.
+  if command -v systemctl >/dev/null 2>&1; then "${sudo_cmd[@]}" systemctl disable --now coturn >/dev/null 2>&1 || true; fi
+fi
+
+cd "$root"
+exec mvn -B verify "$@"

@@ -1,0 +1,28 @@
+package io.traverse.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.traverse.turn.FiveTuple;
+
+/**
+ * The client side of a 5-tuple: where responses, Data indications and ChannelData to this client go.
+ * All methods are called on {@link #eventLoop()}.
+ */
+public interface ClientLink {
+    FiveTuple fiveTuple();
+
+    /** The loop that owns the client's channel; allocations of this client live here. */
+    default EventLoop eventLoop() {
+        return channel().eventLoop();
+    }
+
+    /** The channel that carries this client's packets (the shared UDP listener socket or the TCP connection). */
+    Channel channel();
+
+    /** Writes {@code buf} (ownership passes) to the client without flushing. */
+    void write(ByteBuf buf);
+
+    /** Whether this is a stream (TCP/TLS): ChannelData is then padded to 4 bytes (RFC 8656 §12.5). */
+    boolean isStream();
+}

@@ -1,0 +1,95 @@
+package io.traverse.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.util.concurrent.EventExecutor;
+import io.traverse.metrics.TraverseMetrics;
+import io.traverse.metrics.TraverseMetrics.DropReason;
+import io.traverse.server.StunDispatcher;
+import io.traverse.turn.TransportProtocol;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Binds UDP and TCP listener sockets. */
+public final class Listeners {
+    /** Largest datagram we expect; RFC 8656 relays up to 65535 bytes but real media stays under the MTU. */
+    static final int MAX_DATAGRAM = 2048;
+    /** Datagrams read per recvmmsg call on epoll. */
+    static final int DATAGRAMS_PER_READ = 16;
+
+    private final IoTransport io;
+    private final EventLoopGroup group;
+    private final StunDispatcher dispatcher;
+    private final TraverseMetrics metrics;
+
+    public Listeners(IoTransport io, EventLoopGroup group, StunDispatcher dispatcher, TraverseMetrics metrics) {
+        this.io = io;
+        this.group = group;
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Binds a UDP listener. On epoll one socket per event loop shares the port through {@code SO_REUSEPORT}, so
+     * the kernel spreads clients over the loops by 5-tuple; with NIO a single socket is bound.
+     *
+     * @return the bound channels (all on the same local address)
+     */
+    public List<Channel> bindUdp(InetSocketAddress address) throws InterruptedException {
+        List<Channel> channels = new ArrayList<>();
+        InetSocketAddress bindTo = address;
+        for (EventExecutor loop : group) {
+            Bootstrap b = new Bootstrap()
+                    .group((io.netty.channel.EventLoop) loop)
+                    .channelFactory(() -> io.newDatagramChannel(address.getAddress()))
+                    .handler(new UdpServerHandler(dispatcher, metrics));
+            if (io == IoTransport.EPOLL) {
+                b.option(IoTransport.SO_REUSEPORT, true)
+                        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                        .option(ChannelOption.RECVBUF_ALLOCATOR,
+                                new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
+                if (address.getAddress() instanceof Inet6Address) {
+                    b.option(IoTransport.IPV6_V6ONLY, 1);
+                }
+            } else {
+                b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536));
+            }
+            Channel channel = b.bind(bindTo).sync().channel();
+            channels.add(channel);
+            bindTo = (InetSocketAddress) channel.localAddress();
+            if (!io.supportsReusePort()) {
+                break;
+            }
+        }
+        return channels;
+    }
+
+    /** Binds a TCP listener; each connection is served on the loop it is registered with. */
+    public Channel bindTcp(InetSocketAddress address) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channelFactory(io.serverChannelFactory(address.getAddress())::get)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(
+                                new StreamFrameDecoder(() -> metrics.dropped(DropReason.MALFORMED)),
+                                new StreamServerHandler(dispatcher, metrics, TransportProtocol.TCP));
+                    }
+                });
+        if (io == IoTransport.EPOLL && address.getAddress() instanceof Inet6Address) {
+            b.option(IoTransport.IPV6_V6ONLY, 1);
+        }
+        return b.bind(address).sync().channel();
+    }
+}

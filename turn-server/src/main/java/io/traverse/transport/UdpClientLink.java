@@ -1,0 +1,40 @@
+package io.traverse.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import io.traverse.turn.FiveTuple;
+import java.net.InetSocketAddress;
+
+/** A UDP client: the listener's channel plus the client's address. */
+final class UdpClientLink implements ClientLink {
+    private final Channel channel;
+    private final InetSocketAddress client;
+    private final FiveTuple fiveTuple;
+
+    UdpClientLink(Channel channel, InetSocketAddress client, FiveTuple fiveTuple) {
+        this.channel = channel;
+        this.client = client;
+        this.fiveTuple = fiveTuple;
+    }
+
+    @Override
+    public FiveTuple fiveTuple() {
+        return fiveTuple;
+    }
+
+    @Override
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void write(ByteBuf buf) {
+        channel.write(new DatagramPacket(buf, client), channel.voidPromise());
+    }
+
+    @Override
+    public boolean isStream() {
+        return false;
+    }
+}
