@@ -54,6 +54,18 @@ class UsersFileTest {
     }
 
     @Test
+    void exampleLineOfDocsMatchesDerivation() throws Exception {
+        // docs/authentication.md, "Users file": user alice, password "correct horse".
+        Path f = file("alice:example.org:61249fae4f54de6c481fcb1a75f10acf:"
+                + "317b2aa0542c3c0eef7c5b974d69882c5ff43d5efc93a32ebd7032b58cb8a769\n");
+        UsersFile users = UsersFile.parse(f);
+        for (PasswordAlgorithm alg : PasswordAlgorithm.values()) {
+            assertArrayEquals(LongTermKey.derive(alg, "alice", "example.org", "correct horse"),
+                    users.key("alice", "example.org", alg).orElseThrow());
+        }
+    }
+
+    @Test
     void keyOfRfc5769UserMatchesDerivation() throws Exception {
         UsersFile users = UsersFile.empty().add(LongTermKeyTest.USERNAME, "example.org", "TheMatrIX");
         assertEquals(MD5_HEX, HexFormat.of().formatHex(
