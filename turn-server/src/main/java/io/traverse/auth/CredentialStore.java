@@ -1,0 +1,136 @@
+package io.traverse.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The single credential lookup of the long-term credential mechanism (RFC 8489 §9.2.4): combines
+ * the {@link UsersFile} and the TURN REST {@link RestSecrets}, both usable at the same time.
+ *
+ * <p>{@link #candidateKeys} returns every key that may verify a request's MESSAGE-INTEGRITY(-SHA256):
+ * the users-file key first (if any), then one REST key per secret, newest secret first. The verifier
+ * tries each in order (constant-time compare) and accepts on the first match; an empty list means
+ * "unknown user" (401). Usually there is 0 or 1 key; several during REST secret rotation.
+ *
+ * <p>Users-file keys are precomputed when the file is parsed. REST keys are derived on demand
+ * (HMAC-SHA1 plus a hash per secret) and cached in a bounded Caffeine cache ({@code
+ * maximumSize}, {@code expireAfterWrite}); the REST expiry is checked on every call, never cached.
+ *
+ * <p>Reload without restart: the sources live in one volatile snapshot that {@link #replace}
+ * swaps atomically. Each snapshot has a generation number that is part of the cache key, so a
+ * lookup racing with a reload can never serve or store keys of the old sources under the new
+ * generation; the cache is also invalidated on every swap to free memory at once.
+ *
+ * <p>Thread-safe. Returned arrays are fresh copies.
+ */
+public final class CredentialStore {
+    private record Sources(long generation, UsersFile users, RestSecrets rest) {}
+
+    private record CacheKey(long generation, String username, String realm, PasswordAlgorithm algorithm) {}
+
+    private final Cache<CacheKey, List<byte[]>> cache;
+    private volatile Sources sources;
+
+    /**
+     * @param users the initial users file ({@link UsersFile#empty()} for none)
+     * @param rest the initial REST secrets ({@link RestSecrets#none} for none)
+     * @param cacheMaximumSize bound on cached REST derivations (0 disables caching)
+     * @param cacheTtl how long a cached derivation is kept after it was computed
+     */
+    public CredentialStore(UsersFile users, RestSecrets rest, long cacheMaximumSize, Duration cacheTtl) {
+        this(users, rest, cacheMaximumSize, cacheTtl, Ticker.systemTicker());
+    }
+
+    /** As above with the cache's time source injected (tests). */
+    public CredentialStore(UsersFile users, RestSecrets rest, long cacheMaximumSize, Duration cacheTtl, Ticker ticker) {
+        if (cacheMaximumSize < 0) {
+            throw new IllegalArgumentException("cacheMaximumSize must be >= 0");
+        }
+        this.sources = new Sources(0, Objects.requireNonNull(users, "users"), Objects.requireNonNull(rest, "rest"));
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(cacheMaximumSize)
+                .expireAfterWrite(Objects.requireNonNull(cacheTtl, "cacheTtl"))
+                .ticker(Objects.requireNonNull(ticker, "ticker"))
+                .executor(Runnable::run)
+                .build();
+    }
+
+    /**
+     * Every key that may authenticate {@code username} in {@code realm} with {@code algorithm};
+     * empty for an unknown user or an expired REST username.
+     *
+     * @param username as received in USERNAME (or resolved from USERHASH)
+     * @param realm as received in REALM
+     */
+    public List<byte[]> candidateKeys(String username, String realm, PasswordAlgorithm algorithm) {
+        Objects.requireNonNull(algorithm, "algorithm");
+        if (username == null || realm == null) {
+            return List.of();
+        }
+        Sources s = sources;
+        List<byte[]> result = new ArrayList<>(2);
+        s.users().key(username, realm, algorithm).ifPresent(result::add);
+        if (s.rest().size() > 0 && s.rest().isLive(username)) {
+            List<byte[]> rest = cache.get(new CacheKey(s.generation(), username, realm, algorithm),
+                    k -> List.copyOf(s.rest().keys(username, realm, algorithm)));
+            for (byte[] k : rest) {
+                result.add(k.clone());
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The username whose USERHASH (RFC 8489 §14.4) is {@code hash} in {@code realm}. Only users-file
+     * users can be found: a REST username embeds its expiry and cannot be enumerated.
+     */
+    public Optional<String> resolveUserHash(byte[] hash, String realm) {
+        return sources.users().usernameForHash(hash, realm);
+    }
+
+    /** Replaces both sources atomically and invalidates the cache. */
+    public synchronized void replace(UsersFile users, RestSecrets rest) {
+        Sources old = sources;
+        sources = new Sources(old.generation() + 1, Objects.requireNonNull(users, "users"),
+                Objects.requireNonNull(rest, "rest"));
+        cache.invalidateAll();
+    }
+
+    /** Replaces the users file, keeping the REST secrets. */
+    public synchronized void replaceUsers(UsersFile users) {
+        replace(users, sources.rest());
+    }
+
+    /** Replaces the REST secrets, keeping the users file. */
+    public synchronized void replaceRestSecrets(RestSecrets rest) {
+        replace(sources.users(), rest);
+    }
+
+    /** The current users file. */
+    public UsersFile users() {
+        return sources.users();
+    }
+
+    /** The current REST secrets. */
+    public RestSecrets restSecrets() {
+        return sources.rest();
+    }
+
+    /** Approximate number of cached REST derivations (for metrics and tests). */
+    public long cachedEntryCount() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+
+    @Override
+    public String toString() {
+        Sources s = sources;
+        return "CredentialStore[" + s.users() + ", " + s.rest() + "]";
+    }
+}
