@@ -1,0 +1,89 @@
+package io.traverse.it;
+
+import io.traverse.stun.StunMessage;
+import io.traverse.stun.codec.DecodedMessage;
+import io.traverse.stun.codec.StunDecoder;
+import io.traverse.stun.codec.StunParseException;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Arrays;
+
+/** A blocking STUN client over UDP or TCP for integration tests (plain JDK sockets, not our transport). */
+public final class StunTestClient implements AutoCloseable {
+    private final DatagramSocket udp;
+    private final Socket tcp;
+    private final InetSocketAddress server;
+
+    private StunTestClient(DatagramSocket udp, Socket tcp, InetSocketAddress server) {
+        this.udp = udp;
+        this.tcp = tcp;
+        this.server = server;
+    }
+
+    public static StunTestClient udp(InetSocketAddress server) throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0));
+        socket.setSoTimeout(3000);
+        return new StunTestClient(socket, null, server);
+    }
+
+    public static StunTestClient tcp(InetSocketAddress server) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(server.getAddress(), 0));
+        socket.connect(server, 3000);
+        socket.setSoTimeout(3000);
+        socket.setTcpNoDelay(true);
+        return new StunTestClient(null, socket, server);
+    }
+
+    /** The client's own address: what the server must report as reflexive address on loopback. */
+    public InetSocketAddress localAddress() {
+        return udp != null ? (InetSocketAddress) udp.getLocalSocketAddress()
+                : (InetSocketAddress) tcp.getLocalSocketAddress();
+    }
+
+    public void sendRaw(byte[] bytes) throws IOException {
+        if (udp != null) {
+            udp.send(new DatagramPacket(bytes, bytes.length, server));
+        } else {
+            OutputStream out = tcp.getOutputStream();
+            out.write(bytes);
+            out.flush();
+        }
+    }
+
+    /** Receives one STUN message (UDP datagram, or one framed message on TCP). */
+    public DecodedMessage receive() throws IOException, StunParseException {
+        if (udp != null) {
+            byte[] buf = new byte[65536];
+            DatagramPacket packet = new DatagramPacket(buf, buf.length);
+            udp.receive(packet);
+            return StunDecoder.decode(Arrays.copyOf(buf, packet.getLength()));
+        }
+        DataInputStream in = new DataInputStream(tcp.getInputStream());
+        byte[] header = new byte[20];
+        in.readFully(header);
+        int length = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+        byte[] whole = Arrays.copyOf(header, 20 + length);
+        in.readFully(whole, 20, length);
+        return StunDecoder.decode(whole);
+    }
+
+    public StunMessage exchange(byte[] request) throws IOException, StunParseException {
+        sendRaw(request);
+        return receive().message();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (udp != null) {
+            udp.close();
+        } else {
+            tcp.close();
+        }
+    }
+}
