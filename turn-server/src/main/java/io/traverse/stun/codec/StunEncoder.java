@@ -4,9 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.traverse.stun.AttributeType;
+import io.traverse.stun.MessageType;
+import io.traverse.stun.Method;
 import io.traverse.stun.StunAttribute;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.TransactionId;
+import io.traverse.stun.attr.AddressAttribute;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import javax.crypto.Mac;
 
@@ -25,6 +29,7 @@ public final class StunEncoder {
     private static final int MI = AttributeType.MESSAGE_INTEGRITY.code();
     private static final int MI256 = AttributeType.MESSAGE_INTEGRITY_SHA256.code();
     private static final int FP = AttributeType.FINGERPRINT.code();
+    private static final int DATA_INDICATION = MessageType.indication(Method.DATA).toWire();
 
     private StunEncoder() {
     }
@@ -62,6 +67,37 @@ public final class StunEncoder {
             out.writerIndex(start);
             throw e;
         }
+    }
+
+    /**
+     * Appends a Data indication (RFC 8656 §11) carrying XOR-PEER-ADDRESS and DATA, copying the payload
+     * straight from {@code payload}'s readable bytes (its indices are not changed) without building a
+     * {@link StunMessage}: for relaying peer data to a client that has no channel bound. Same bytes as
+     * encoding the equivalent message.
+     *
+     * @throws IllegalArgumentException if the payload does not fit a STUN message or the address is
+     *     unresolved; {@code out}'s writer index is then unchanged
+     */
+    public static void encodeDataIndication(TransactionId tid, InetSocketAddress peer, ByteBuf payload, ByteBuf out) {
+        int length = payload.readableBytes();
+        AddressAttribute.require(peer);
+        if (length > io.traverse.stun.attr.Data.MAX_LENGTH - 24) {
+            throw new IllegalArgumentException("payload of " + length + " bytes does not fit a Data indication");
+        }
+        int addressLength = peer.getAddress() instanceof java.net.Inet4Address ? 8 : 20;
+        out.writeShort(DATA_INDICATION);
+        out.writeShort(4 + addressLength + 4 + StunWire.pad4(length));
+        out.writeInt(StunWire.MAGIC_COOKIE);
+        for (int k = 0; k < TransactionId.LENGTH; k++) {
+            out.writeByte(tid.byteAt(k));
+        }
+        out.writeShort(AttributeType.XOR_PEER_ADDRESS.code());
+        out.writeShort(addressLength);
+        Values.writeAddress(peer, out, tid, true);
+        out.writeShort(AttributeType.DATA.code());
+        out.writeShort(length);
+        out.writeBytes(payload, payload.readerIndex(), length);
+        out.writeZero(StunWire.pad4(length) - length);
     }
 
     private static void encode0(StunMessage m, Integrity integrity, boolean fingerprint, ByteBuf out, int start) {

@@ -175,6 +175,24 @@ class RoundTripTest {
     }
 
     @Test
+    void dataIndicationShortcutMatchesTheGenericEncoder() throws Exception {
+        for (java.net.InetSocketAddress peer : AttributeSamples.addresses()) {
+            for (int n : new int[] {0, 1, 3, 4, 5, 1200}) {
+                byte[] payload = new byte[n];
+                new java.util.Random(n).nextBytes(payload);
+                StunMessage m = StunMessage.builder(MessageType.indication(Method.DATA), TID)
+                        .add(new io.traverse.stun.attr.XorPeerAddress(peer)).add(new Data(payload)).build();
+                ByteBuf src = Unpooled.wrappedBuffer(new byte[] {7}, payload).skipBytes(1);
+                ByteBuf out = Unpooled.buffer();
+                StunEncoder.encodeDataIndication(TID, peer, src, out);
+                assertArrayEquals(StunEncoder.encode(m), io.netty.buffer.ByteBufUtil.getBytes(out));
+                assertEquals(1, src.readerIndex());
+                assertEquals(m, StunDecoder.decode(out).message());
+            }
+        }
+    }
+
+    @Test
     void paddingIsZero() {
         byte[] wire = StunEncoder.encode(single(new UnknownAttribute(0x7ABC, new byte[] {-1})));
         assertArrayEquals(Hex.bytes("7abc0001ff000000"), java.util.Arrays.copyOfRange(wire, 20, 28));
