@@ -1,0 +1,31 @@
+package io.traverse.stun.attr;
+
+import io.traverse.stun.AttributeType;
+import io.traverse.stun.StunAttribute;
+
+/**
+ * CHANNEL-NUMBER (RFC 8656 §18.1): a 16-bit channel number followed by 16 RFFU bits. Any 16-bit value is
+ * representable so that a server can answer 400 to one outside 0x4000..0x4FFF (RFC 8656 §11.2).
+ *
+ * @param number 0..0xFFFF
+ */
+public record ChannelNumber(int number) implements StunAttribute {
+    public ChannelNumber {
+        Bytes.requireU16("channel number", number);
+    }
+
+    /** True for 0x4000..0x4FFF, the range RFC 8656 §12 allows. */
+    public boolean isValidChannel() {
+        return number >= 0x4000 && number <= 0x4FFF;
+    }
+
+    @Override
+    public AttributeType type() {
+        return AttributeType.CHANNEL_NUMBER;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("ChannelNumber[0x%04X]", number);
+    }
+}
