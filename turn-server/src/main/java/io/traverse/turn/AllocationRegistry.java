@@ -102,8 +102,9 @@ public final class AllocationRegistry {
      * @return {@link RegisterResult#ALLOCATION_MISMATCH} when the 5-tuple is taken (the permit stays
      *         held, so closing it frees the slot)
      * @throws IllegalArgumentException when the permit is from another registry or another user
-     * @throws IllegalStateException    when the permit was already used or released, or the
-     *                                  allocation was already registered
+     * @throws IllegalStateException    when the permit was already used or released, the allocation
+     *                                  was already registered, or it already has permissions or
+     *                                  channels (register first, so that every event is reported)
      */
     public RegisterResult register(AllocationPermit permit, Allocation allocation) {
         Objects.requireNonNull(permit, "permit");
@@ -117,6 +118,11 @@ public final class AllocationRegistry {
         }
         if (allocation.permit != null || allocation.isClosed()) {
             throw new IllegalStateException("allocation " + allocation.id() + " was already registered");
+        }
+        if (allocation.permissionCount() != 0 || allocation.channelCount() != 0) {
+            // their events would be missing and the listener's counts would go wrong
+            throw new IllegalStateException("register allocation " + allocation.id()
+                    + " before installing permissions or channels");
         }
         if (!permit.transferToAllocation()) {
             throw new IllegalStateException("permit was already registered or released: " + permit);

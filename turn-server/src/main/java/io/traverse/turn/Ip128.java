@@ -15,24 +15,48 @@ final class Ip128 {
     /** Low 64 bits of {@code ::ffff:0.0.0.0}. */
     static final long V4_MAPPED_LO = 0x0000_FFFF_0000_0000L;
 
+    /**
+     * OpenJDK's {@link Inet4Address#hashCode()} is the address itself; using it avoids the array copy
+     * of {@link InetAddress#getAddress()} on the hot path. Not specified, so verified once at startup
+     * and otherwise not used.
+     */
+    private static final boolean INET4_HASH_IS_ADDRESS = verifyInet4Hash();
+
     private Ip128() {}
+
+    private static boolean verifyInet4Hash() {
+        try {
+            for (byte[] b : new byte[][] {{8, 8, 4, 4}, {(byte) 203, 0, 113, (byte) 255}, {(byte) 255, 1, (byte) 128, 0}}) {
+                InetAddress a = InetAddress.getByAddress(b);
+                if (a.hashCode() != toInt(b, 0)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The IPv4 address as a big-endian int, without allocating on OpenJDK. */
+    static int v4(Inet4Address address) {
+        return INET4_HASH_IS_ADDRESS ? address.hashCode() : toInt(address.getAddress(), 0);
+    }
 
     static long hi(InetAddress address) {
         Objects.requireNonNull(address, "address");
         if (address instanceof Inet4Address) {
             return 0;
         }
-        byte[] b = address.getAddress();
-        return toLong(b, 0);
+        return toLong(address.getAddress(), 0);
     }
 
     static long lo(InetAddress address) {
         Objects.requireNonNull(address, "address");
-        byte[] b = address.getAddress();
-        if (address instanceof Inet4Address) {
-            return mappedLo(toInt(b, 0));
+        if (address instanceof Inet4Address v4) {
+            return mappedLo(v4(v4));
         }
-        return toLong(b, 8);
+        return toLong(address.getAddress(), 8);
     }
 
     static long mappedLo(int ipv4) {

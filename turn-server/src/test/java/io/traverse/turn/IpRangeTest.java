@@ -83,4 +83,16 @@ class IpRangeTest {
         assertEquals(8, IpRange.parse("10.0.0.0/8").prefixLength());
         assertEquals(InetAddress.getByName("2001:db8::"), IpRange.parse("2001:db8::/32").network());
     }
+
+    @Test
+    void fastIpv4ConversionMatchesTheBytes() throws Exception {
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 10_000; i++) {
+            byte[] b = new byte[4];
+            rnd.nextBytes(b);
+            java.net.Inet4Address a = (java.net.Inet4Address) InetAddress.getByAddress(b);
+            assertEquals(Ip128.toInt(b, 0), Ip128.v4(a));
+            assertEquals(Ip128.mappedLo(Ip128.toInt(b, 0)), Ip128.lo(a));
+        }
+    }
 }
