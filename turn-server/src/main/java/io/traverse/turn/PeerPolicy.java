@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides which peer addresses a client may reach through the relay: the guard against using the
- * server to reach its own host, its private networks or special-purpose ranges (RFC 8656 §21.2 and
+ * server to reach its own host, its private networks or special-purpose ranges (RFC 8656 §21.1.4 and
  * §10.2/§12.2: "The server MAY impose restrictions on the IP address ... allowed", answered with
  * 403). Enforced at CreatePermission, ChannelBind, Send and Connect. See {@code docs/peer-policy.md}.
  *

@@ -3,7 +3,7 @@ package io.traverse.turn;
 import java.util.Objects;
 
 /**
- * The 8-byte value of a RESERVATION-TOKEN attribute (RFC 8656 §18.9), naming a relayed port held back
+ * The 8-byte value of a RESERVATION-TOKEN attribute (RFC 8656 §18.10), naming a relayed port held back
  * by an Allocate with EVEN-PORT R=1 (§7.2) for a later Allocate to claim.
  *
  * <p>The token is a capability: whoever knows it may claim the port, so {@link #toString()} does not
