@@ -1,0 +1,608 @@
+package io.traverse.turn;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One TURN allocation (RFC 8656 §2.2, §7): its 5-tuple, credentials, relayed transport address(es),
+ * time-to-expiry, permissions (§9) and channel bindings (§12).
+ *
+ * <p><b>Not thread-safe.</b> An allocation lives on the event loop that received its Allocate; only
+ * that thread calls its methods (the {@link AllocationRegistry} is the thread-safe part). Time is
+ * passed in as {@code nowNanos} from a {@link TurnClock}; expiry is exact: an entry installed at
+ * {@code t} with lifetime {@code L} is valid for {@code t <= now < t + L}.
+ *
+ * <p>Hot path, allocation-free: {@link #hasPermission}, {@link #channelForPeer},
+ * {@link #peerForChannel}, {@link #relayTargetForChannel}.
+ *
+ * <p>Lifecycle: build with {@link #builder}, then {@link AllocationRegistry#register}; end with
+ * {@link AllocationRegistry#remove}, which closes it. Mutators on a closed allocation throw
+ * {@link IllegalStateException}; lookups on it find nothing.
+ */
+public final class Allocation {
+
+    /** Default cap on permissions per allocation (beyond it CreatePermission/ChannelBind answer 508). */
+    public static final int DEFAULT_MAX_PERMISSIONS = 1024;
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id;
+    private final FiveTuple fiveTuple;
+    private final String username;
+    private final String realm;
+    private final byte[] key;
+    private final List<InetSocketAddress> relayAddresses;
+    private final List<InetSocketAddress> advertisedRelayAddresses;
+    private final byte[] transactionId;
+    private final Lifetimes lifetimes;
+    private final int maxPermissions;
+    private final long createdAtNanos;
+    private final long permissionNanos;
+    private final long channelNanos;
+    private final long channelReuseNanos;
+
+    /** Set by {@link AllocationRegistry#register} before the allocation is published. */
+    AllocationListener listener = AllocationListener.NOOP;
+    /** Set by {@link AllocationRegistry#register}; released exactly once on removal. */
+    AllocationPermit permit;
+
+    private Object cachedResponse;
+    private Object attachment;
+    private long expiresAtNanos;
+    private long lifetimeSeconds;
+    private boolean deleted;
+    private boolean closed;
+
+    private final HashMap<InetAddress, Permission> permissions = new HashMap<>();
+    private final ChannelTable channels = new ChannelTable();
+    private int liveChannels;
+
+    /** A permission; mutable so a refresh does not allocate. */
+    private static final class Permission {
+        final InetAddress peer;
+        long expiresAtNanos;
+
+        Permission(InetAddress peer, long expiresAtNanos) {
+            this.peer = peer;
+            this.expiresAtNanos = expiresAtNanos;
+        }
+    }
+
+    private Allocation(Builder b, long nowNanos) {
+        this.id = IDS.incrementAndGet();
+        this.fiveTuple = b.fiveTuple;
+        this.username = b.username;
+        this.realm = b.realm;
+        this.key = b.key.clone();
+        this.relayAddresses = List.copyOf(b.relays);
+        this.advertisedRelayAddresses = List.copyOf(b.advertised);
+        this.transactionId = b.transactionId.clone();
+        this.lifetimes = b.lifetimes;
+        this.maxPermissions = b.maxPermissions;
+        this.cachedResponse = b.cachedResponse;
+        this.attachment = b.attachment;
+        this.createdAtNanos = nowNanos;
+        this.permissionNanos = lifetimes.permission().toNanos();
+        this.channelNanos = lifetimes.channel().toNanos();
+        this.channelReuseNanos = Lifetimes.CHANNEL_REUSE_DELAY.toNanos();
+        this.lifetimeSeconds = lifetimes.allocateLifetimeSeconds(b.requestedLifetime);
+        this.expiresAtNanos = nowNanos + lifetimeSeconds * 1_000_000_000L;
+    }
+
+    /**
+     * Starts an allocation for a 5-tuple and the authenticated username (RFC 8656 §7.2: the 5-tuple
+     * "is set to the 5-tuple from the Allocate request").
+     */
+    public static Builder builder(FiveTuple fiveTuple, String username) {
+        return new Builder(fiveTuple, username);
+    }
+
+    // ---------------------------------------------------------------- identity and credentials
+
+    /** A process-unique number for logs. */
+    public long id() {
+        return id;
+    }
+
+    /** The 5-tuple. */
+    public FiveTuple fiveTuple() {
+        return fiveTuple;
+    }
+
+    /** The username that created the allocation; later requests must use it (else 441, RFC 8656 §5). */
+    public String username() {
+        return username;
+    }
+
+    /** True when {@code requestUsername} is the allocation's username (RFC 8656 §5, 441 otherwise). */
+    public boolean isOwnedBy(String requestUsername) {
+        return username.equals(requestUsername);
+    }
+
+    /** The realm of the credentials. */
+    public String realm() {
+        return realm;
+    }
+
+    /** The long-term key used to protect responses (a copy; never logged). */
+    public byte[] key() {
+        return key.clone();
+    }
+
+    // ---------------------------------------------------------------- relayed addresses
+
+    /** The relayed transport addresses the transport bound, one per address family (1 or 2). */
+    public List<InetSocketAddress> relayAddresses() {
+        return relayAddresses;
+    }
+
+    /**
+     * The relayed addresses to tell the client in XOR-RELAYED-ADDRESS (differ from the bound ones
+     * behind a 1:1 NAT), in the same order as {@link #relayAddresses()}.
+     */
+    public List<InetSocketAddress> advertisedRelayAddresses() {
+        return advertisedRelayAddresses;
+    }
+
+    /**
+     * The bound relayed address of the peer's family, or {@code null} when the allocation has none:
+     * answer 443 Peer Address Family Mismatch (RFC 8656 §10.2, §11.2, §12.2).
+     */
+    public InetSocketAddress relayAddressFor(InetAddress peer) {
+        boolean v4 = peer instanceof Inet4Address;
+        for (int i = 0; i < relayAddresses.size(); i++) {
+            InetSocketAddress r = relayAddresses.get(i);
+            if ((r.getAddress() instanceof Inet4Address) == v4) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** True when a relayed address of the peer's family exists (else 443). */
+    public boolean supportsPeerFamily(InetAddress peer) {
+        return relayAddressFor(peer) != null;
+    }
+
+    // ---------------------------------------------------------------- Allocate retransmissions, transport slot
+
+    /**
+     * True when {@code txId} is the transaction that created this allocation: an Allocate arriving on
+     * the 5-tuple with this id is a retransmission and gets {@link #cachedResponse()} again instead of
+     * 437 (RFC 8656 §7.2, RFC 8489 §6.3.1).
+     */
+    public boolean isAllocateTransaction(byte[] txId) {
+        return txId != null && Arrays.equals(transactionId, txId);
+    }
+
+    /** The Allocate transaction id (a copy). */
+    public byte[] transactionId() {
+        return transactionId.clone();
+    }
+
+    /** The stored Allocate success response, opaque to the core. */
+    public Object cachedResponse() {
+        return cachedResponse;
+    }
+
+    /** Stores the Allocate success response for retransmissions. */
+    public void setCachedResponse(Object response) {
+        this.cachedResponse = response;
+    }
+
+    /** The transport's slot (e.g. its relay channels). */
+    public Object attachment() {
+        return attachment;
+    }
+
+    /** Sets the transport's slot. */
+    public void setAttachment(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    // ---------------------------------------------------------------- lifetime
+
+    /** The lifetime last granted (Allocate or Refresh), for the LIFETIME attribute of the response. */
+    public long lifetimeSeconds() {
+        return lifetimeSeconds;
+    }
+
+    /** When the allocation expires, on the {@link TurnClock} scale. */
+    public long expiresAtNanos() {
+        return expiresAtNanos;
+    }
+
+    /** When the allocation was built, on the {@link TurnClock} scale. */
+    public long createdAtNanos() {
+        return createdAtNanos;
+    }
+
+    /** True once the time-to-expiry reached zero, after a Refresh with LIFETIME 0, or once closed. */
+    public boolean isExpired(long nowNanos) {
+        return deleted || closed || nowNanos - expiresAtNanos >= 0;
+    }
+
+    /**
+     * Handles the lifetime part of a Refresh (RFC 8656 §8.2).
+     *
+     * @param requestedSeconds the LIFETIME attribute (unsigned), or empty when absent
+     * @return the new lifetime in seconds for the response; {@code 0} means the client deleted the
+     *         allocation: it is now expired and the caller must
+     *         {@link AllocationRegistry#remove remove} it with {@link EndReason#DELETED_BY_CLIENT}
+     * @throws IllegalStateException when already expired (the caller answers 437 instead)
+     */
+    public long refresh(OptionalLong requestedSeconds, long nowNanos) {
+        if (isExpired(nowNanos)) {
+            throw new IllegalStateException("refresh of expired allocation " + id + "; answer 437");
+        }
+        long desired = lifetimes.refreshLifetimeSeconds(requestedSeconds);
+        if (desired == 0) {
+            deleted = true;
+            expiresAtNanos = nowNanos;
+            return 0;
+        }
+        lifetimeSeconds = desired;
+        expiresAtNanos = nowNanos + desired * 1_000_000_000L;
+        listener.refreshed(this, desired);
+        return desired;
+    }
+
+    // ---------------------------------------------------------------- permissions (RFC 8656 §9)
+
+    /**
+     * Installs or refreshes the permission for a peer IP (RFC 8656 §9; ports play no part). The caller
+     * has already applied the {@link PeerPolicy}.
+     *
+     * @return false when the allocation already holds its maximum of live permissions (answer 508)
+     */
+    public boolean installPermission(InetAddress peer, long nowNanos) {
+        Objects.requireNonNull(peer, "peer");
+        checkOpen();
+        Permission p = permissions.get(peer);
+        if (p != null) {
+            if (p.expiresAtNanos - nowNanos > 0) {
+                p.expiresAtNanos = nowNanos + permissionNanos;
+                listener.permissionInstalled(this, p.peer, true);
+                return true;
+            }
+            permissions.remove(peer);
+            listener.permissionExpired(this, p.peer);
+        }
+        if (!hasRoomForPermission(nowNanos)) {
+            return false;
+        }
+        permissions.put(peer, new Permission(peer, nowNanos + permissionNanos));
+        listener.permissionInstalled(this, peer, false);
+        return true;
+    }
+
+    /**
+     * True when a live permission exists for the peer's IP (RFC 8656 §9: "only addresses are compared
+     * and port numbers are not considered"). Allocation-free.
+     */
+    public boolean hasPermission(InetAddress peer, long nowNanos) {
+        Permission p = permissions.get(peer);
+        return p != null && p.expiresAtNanos - nowNanos > 0;
+    }
+
+    /** Permissions installed and not yet reported expired. */
+    public int permissionCount() {
+        return permissions.size();
+    }
+
+    private boolean hasRoomForPermission(long nowNanos) {
+        if (permissions.size() < maxPermissions) {
+            return true;
+        }
+        sweepPermissions(nowNanos);
+        return permissions.size() < maxPermissions;
+    }
+
+    private int sweepPermissions(long nowNanos) {
+        int n = 0;
+        for (Iterator<Permission> it = permissions.values().iterator(); it.hasNext(); ) {
+            Permission p = it.next();
+            if (p.expiresAtNanos - nowNanos <= 0) {
+                it.remove();
+                n++;
+                listener.permissionExpired(this, p.peer);
+            }
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- channels (RFC 8656 §12)
+
+    /**
+     * Binds or rebinds a channel (RFC 8656 §12.2) and installs or refreshes the permission for the
+     * peer's IP (§12.2, §9). The caller has already checked the {@link PeerPolicy} and the address
+     * family.
+     *
+     * <p>Rules: number outside 0x4000-0x4FFF → {@link BindResult#BAD_NUMBER}; number bound to another
+     * peer → {@link BindResult#NUMBER_IN_USE}; peer bound to another number →
+     * {@link BindResult#PEER_IN_USE}; the same pair → {@link BindResult#REFRESHED} (lifetime reset to
+     * 10 minutes). After a binding expires, its number and its peer stay blocked for any other
+     * pairing for 5 minutes (§12); rebinding the very same pair in that time creates it afresh.
+     */
+    public BindResult bindChannel(int number, InetSocketAddress peer, long nowNanos) {
+        Objects.requireNonNull(peer, "peer");
+        if (peer.isUnresolved()) {
+            throw new IllegalArgumentException("peer address is unresolved: " + peer);
+        }
+        checkOpen();
+        if (!ChannelTable.isValidNumber(number)) {
+            return BindResult.BAD_NUMBER;
+        }
+        ChannelTable.Binding byNumber = settle(channels.byNumber(number), nowNanos);
+        ChannelTable.Binding byPeer = settle(channels.byPeer(peer), nowNanos);
+        if (byNumber != null && !byNumber.peer.equals(peer)) {
+            return BindResult.NUMBER_IN_USE;
+        }
+        if (byPeer != null && byPeer.number != number) {
+            return BindResult.PEER_IN_USE;
+        }
+        InetAddress ip = peer.getAddress();
+        if (!permissions.containsKey(ip) && !hasRoomForPermission(nowNanos)) {
+            return BindResult.INSUFFICIENT_CAPACITY;
+        }
+        boolean refreshed;
+        if (byNumber != null) {
+            refreshed = byNumber.expiresAtNanos - nowNanos > 0;
+            byNumber.expiresAtNanos = nowNanos + channelNanos;
+            if (!refreshed) {
+                byNumber.expiredReported = false; // revived within its reuse delay
+                liveChannels++;
+            }
+        } else {
+            channels.put(new ChannelTable.Binding(number, peer, nowNanos + channelNanos));
+            liveChannels++;
+            refreshed = false;
+        }
+        installPermission(ip, nowNanos);
+        listener.channelBound(this, number, peer, refreshed);
+        return refreshed ? BindResult.REFRESHED : BindResult.BOUND;
+    }
+
+    /**
+     * The channel bound to this peer transport address, or -1: the peer→client path sends ChannelData
+     * when a channel exists, else a Data indication (RFC 8656 §11.3, §12.7). Allocation-free; check
+     * {@link #hasPermission} first.
+     */
+    public int channelForPeer(InetSocketAddress peer, long nowNanos) {
+        ChannelTable.Binding b = channels.byPeer(peer);
+        return b != null && b.expiresAtNanos - nowNanos > 0 ? b.number : -1;
+    }
+
+    /**
+     * The peer bound to this channel number, or {@code null} (ChannelData on an unbound channel is
+     * silently discarded, RFC 8656 §12.6). Allocation-free.
+     */
+    public InetSocketAddress peerForChannel(int number, long nowNanos) {
+        ChannelTable.Binding b = channels.byNumber(number);
+        return b != null && b.expiresAtNanos - nowNanos > 0 ? b.peer : null;
+    }
+
+    /**
+     * Where to relay a ChannelData message: the bound peer, provided its IP also still has a live
+     * permission, else {@code null}. A channel outlives its permission unless refreshed (10 vs 5
+     * minutes; RFC 8656 §12.1 notes that "permissions need to be refreshed more frequently than
+     * channels"), and the relay must not send where no permission exists. Allocation-free.
+     */
+    public InetSocketAddress relayTargetForChannel(int number, long nowNanos) {
+        InetSocketAddress peer = peerForChannel(number, nowNanos);
+        return peer != null && hasPermission(peer.getAddress(), nowNanos) ? peer : null;
+    }
+
+    /** Channel bindings bound and not yet reported expired. */
+    public int channelCount() {
+        return liveChannels;
+    }
+
+    /**
+     * Reports a binding that ran out, forgets one whose reuse delay is over; returns the binding if
+     * it still occupies its number and peer, else {@code null}.
+     */
+    private ChannelTable.Binding settle(ChannelTable.Binding b, long nowNanos) {
+        if (b == null) {
+            return null;
+        }
+        if (b.expiresAtNanos - nowNanos <= 0 && !b.expiredReported) {
+            b.expiredReported = true;
+            liveChannels--;
+            listener.channelExpired(this, b.number, b.peer);
+        }
+        if (nowNanos - (b.expiresAtNanos + channelReuseNanos) >= 0) {
+            channels.remove(b);
+            return null;
+        }
+        return b;
+    }
+
+    // ---------------------------------------------------------------- housekeeping
+
+    /**
+     * Drops expired permissions, reports expired channels and forgets channels whose 5-minute reuse
+     * delay is over. Call periodically from the allocation's loop (lookups never return stale
+     * entries, so the period only bounds memory and event latency).
+     *
+     * @return the number of permissions and channels that expired or were forgotten
+     */
+    public int expireStale(long nowNanos) {
+        if (closed) {
+            return 0;
+        }
+        int n = sweepPermissions(nowNanos);
+        for (Iterator<ChannelTable.Binding> it = channels.iterator(); it.hasNext(); ) {
+            ChannelTable.Binding b = it.next();
+            if (b.expiresAtNanos - nowNanos <= 0 && !b.expiredReported) {
+                b.expiredReported = true;
+                liveChannels--;
+                n++;
+                listener.channelExpired(this, b.number, b.peer);
+            }
+            if (nowNanos - (b.expiresAtNanos + channelReuseNanos) >= 0) {
+                it.remove();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Called by the registry after {@link AllocationListener#deleted}: drops all state. */
+    void close() {
+        closed = true;
+        permissions.clear();
+        channels.clear();
+        liveChannels = 0;
+    }
+
+    /** True once removed from the registry. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("allocation " + id + " is closed");
+        }
+    }
+
+    /** Identity, 5-tuple, user and relay addresses; never the key. */
+    @Override
+    public String toString() {
+        return "Allocation[id=" + id + ", " + fiveTuple.protocol() + " " + fiveTuple.client() + " -> "
+                + fiveTuple.server() + ", user=" + username + ", relay=" + relayAddresses + "]";
+    }
+
+    /** Builds an {@link Allocation}. Not thread-safe. */
+    public static final class Builder {
+        private final FiveTuple fiveTuple;
+        private final String username;
+        private String realm = "";
+        private byte[] key = new byte[0];
+        private final List<InetSocketAddress> relays = new ArrayList<>(2);
+        private final List<InetSocketAddress> advertised = new ArrayList<>(2);
+        private byte[] transactionId;
+        private Lifetimes lifetimes = Lifetimes.defaults();
+        private OptionalLong requestedLifetime = OptionalLong.empty();
+        private int maxPermissions = DEFAULT_MAX_PERMISSIONS;
+        private Object cachedResponse;
+        private Object attachment;
+
+        private Builder(FiveTuple fiveTuple, String username) {
+            this.fiveTuple = Objects.requireNonNull(fiveTuple, "fiveTuple");
+            this.username = Objects.requireNonNull(username, "username");
+        }
+
+        /** The realm of the credentials. */
+        public Builder realm(String realm) {
+            this.realm = Objects.requireNonNull(realm, "realm");
+            return this;
+        }
+
+        /** The long-term key that protects responses (copied). */
+        public Builder key(byte[] key) {
+            this.key = Objects.requireNonNull(key, "key").clone();
+            return this;
+        }
+
+        /** A relayed address, advertised as bound. */
+        public Builder relay(InetSocketAddress bound) {
+            return relay(bound, bound);
+        }
+
+        /**
+         * A relayed address as bound and as advertised in XOR-RELAYED-ADDRESS; at most one per family
+         * (RFC 8656 §7.2 dual allocation).
+         */
+        public Builder relay(InetSocketAddress bound, InetSocketAddress advertisedAs) {
+            Objects.requireNonNull(bound, "bound");
+            Objects.requireNonNull(advertisedAs, "advertisedAs");
+            if (bound.isUnresolved() || advertisedAs.isUnresolved()) {
+                throw new IllegalArgumentException("relay addresses must be resolved: " + bound + ", " + advertisedAs);
+            }
+            boolean v4 = bound.getAddress() instanceof Inet4Address;
+            if ((advertisedAs.getAddress() instanceof Inet4Address) != v4) {
+                throw new IllegalArgumentException("advertised relay " + advertisedAs + " is not the family of " + bound);
+            }
+            for (InetSocketAddress r : relays) {
+                if ((r.getAddress() instanceof Inet4Address) == v4) {
+                    throw new IllegalArgumentException("second relay address of the same family: " + bound);
+                }
+            }
+            relays.add(bound);
+            advertised.add(advertisedAs);
+            return this;
+        }
+
+        /** The 12-byte transaction id of the Allocate request (RFC 8489 §5). */
+        public Builder transactionId(byte[] transactionId) {
+            Objects.requireNonNull(transactionId, "transactionId");
+            if (transactionId.length != 12) {
+                throw new IllegalArgumentException("transaction id must be 12 bytes, got " + transactionId.length);
+            }
+            this.transactionId = transactionId.clone();
+            return this;
+        }
+
+        /** Lifetimes in force (default {@link Lifetimes#defaults()}). */
+        public Builder lifetimes(Lifetimes lifetimes) {
+            this.lifetimes = Objects.requireNonNull(lifetimes, "lifetimes");
+            return this;
+        }
+
+        /** The LIFETIME attribute of the Allocate, unsigned seconds (RFC 8656 §7.2). */
+        public Builder requestedLifetime(long seconds) {
+            if (seconds < 0 || seconds > Lifetimes.MAX_LIFETIME_ATTRIBUTE) {
+                throw new IllegalArgumentException("LIFETIME must be an unsigned 32-bit value, got " + seconds);
+            }
+            this.requestedLifetime = OptionalLong.of(seconds);
+            return this;
+        }
+
+        /** Cap on live permissions (default {@value Allocation#DEFAULT_MAX_PERMISSIONS}). */
+        public Builder maxPermissions(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxPermissions must be at least 1, got " + max);
+            }
+            this.maxPermissions = max;
+            return this;
+        }
+
+        /** The Allocate response, if already built. */
+        public Builder cachedResponse(Object response) {
+            this.cachedResponse = response;
+            return this;
+        }
+
+        /** The transport's slot. */
+        public Builder attachment(Object attachment) {
+            this.attachment = attachment;
+            return this;
+        }
+
+        /**
+         * Builds the allocation with its initial time-to-expiry computed per RFC 8656 §7.2.
+         *
+         * @throws IllegalStateException when no relay address or no transaction id was given
+         */
+        public Allocation build(long nowNanos) {
+            if (relays.isEmpty()) {
+                throw new IllegalStateException("an allocation needs at least one relay address");
+            }
+            if (transactionId == null) {
+                throw new IllegalStateException("an allocation needs the Allocate transaction id");
+            }
+            return new Allocation(this, nowNanos);
+        }
+    }
+}

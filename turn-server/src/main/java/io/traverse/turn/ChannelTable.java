@@ -1,0 +1,115 @@
+package io.traverse.turn;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Iterator;
+
+/**
+ * One allocation's channel bindings, indexed both ways (RFC 8656 §12: "a channel binding is uniquely
+ * identified either by the channel number or by the peer's transport address"). By number: a
+ * two-level array over 0x4000-0x4FFF (64 pages of 64, created on first use), so the ChannelData path
+ * does two array loads and boxes nothing. By peer: a {@link HashMap} keyed by
+ * {@link InetSocketAddress}. Not thread-safe; owned by the allocation's event loop.
+ */
+final class ChannelTable {
+
+    static final int MIN_CHANNEL = 0x4000;
+    static final int MAX_CHANNEL = 0x4FFF;
+
+    /** A binding; mutable so a refresh does not allocate. */
+    static final class Binding {
+        final int number;
+        final InetSocketAddress peer;
+        long expiresAtNanos;
+        /** The listener has been told this binding expired; it now only blocks reuse. */
+        boolean expiredReported;
+
+        Binding(int number, InetSocketAddress peer, long expiresAtNanos) {
+            this.number = number;
+            this.peer = peer;
+            this.expiresAtNanos = expiresAtNanos;
+        }
+    }
+
+    private Binding[][] pages;
+    private final HashMap<InetSocketAddress, Binding> byPeer = new HashMap<>();
+
+    static boolean isValidNumber(int number) {
+        return number >= MIN_CHANNEL && number <= MAX_CHANNEL;
+    }
+
+    Binding byNumber(int number) {
+        if (pages == null || !isValidNumber(number)) {
+            return null;
+        }
+        int i = number - MIN_CHANNEL;
+        Binding[] page = pages[i >>> 6];
+        return page == null ? null : page[i & 63];
+    }
+
+    Binding byPeer(InetSocketAddress peer) {
+        return byPeer.get(peer);
+    }
+
+    void put(Binding b) {
+        if (pages == null) {
+            pages = new Binding[64][];
+        }
+        int i = b.number - MIN_CHANNEL;
+        Binding[] page = pages[i >>> 6];
+        if (page == null) {
+            page = new Binding[64];
+            pages[i >>> 6] = page;
+        }
+        page[i & 63] = b;
+        byPeer.put(b.peer, b);
+    }
+
+    void remove(Binding b) {
+        byPeer.remove(b.peer, b);
+        clearNumber(b);
+    }
+
+    private void clearNumber(Binding b) {
+        int i = b.number - MIN_CHANNEL;
+        Binding[] page = pages[i >>> 6];
+        if (page != null && page[i & 63] == b) {
+            page[i & 63] = null;
+        }
+    }
+
+    /** Bindings in the table (live or in their reuse delay). */
+    int size() {
+        return byPeer.size();
+    }
+
+    /** Iterates all bindings; {@link Iterator#remove()} removes from both indexes. */
+    Iterator<Binding> iterator() {
+        Iterator<Binding> it = byPeer.values().iterator();
+        return new Iterator<>() {
+            private Binding last;
+
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Binding next() {
+                last = it.next();
+                return last;
+            }
+
+            @Override
+            public void remove() {
+                it.remove();
+                clearNumber(last);
+            }
+        };
+    }
+
+    void clear() {
+        byPeer.clear();
+        pages = null;
+    }
+}
