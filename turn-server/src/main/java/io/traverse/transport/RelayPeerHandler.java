@@ -1,0 +1,93 @@
+package io.traverse.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import io.traverse.metrics.TraverseMetrics;
+import io.traverse.metrics.TraverseMetrics.DropReason;
+import io.traverse.stun.TransactionId;
+import io.traverse.stun.codec.ChannelData;
+import io.traverse.stun.codec.StunEncoder;
+import io.traverse.turn.Allocation;
+import io.traverse.turn.TurnClock;
+import java.net.InetSocketAddress;
+
+/**
+ * Peer → client on one relay socket (RFC 8656 §11.5 / §10.3): a datagram from a peer with a permission goes to
+ * the client as ChannelData when a channel is bound to the peer, otherwise as a Data indication. Runs on the
+ * allocation's loop; the client channel is flushed once per read batch.
+ */
+final class RelayPeerHandler extends ChannelInboundHandlerAdapter {
+    private final RelaySession session;
+    private final TurnClock clock;
+    private final TraverseMetrics metrics;
+    private boolean wrote;
+
+    RelayPeerHandler(RelaySession session, TurnClock clock, TraverseMetrics metrics) {
+        this.session = session;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        DatagramPacket packet = (DatagramPacket) msg;
+        try {
+            Allocation allocation = session.allocation();
+            long now = clock.nanos();
+            InetSocketAddress peer = packet.sender();
+            if (allocation == null || allocation.isExpired(now)) {
+                metrics.dropped(DropReason.NO_ALLOCATION);
+                return;
+            }
+            if (!allocation.hasPermission(peer.getAddress(), now)) {
+                // RFC 8656 §10.3: no permission for the peer's IP → silently discarded.
+                metrics.dropped(DropReason.NO_PERMISSION);
+                return;
+            }
+            ByteBuf payload = packet.content();
+            int length = payload.readableBytes();
+            ClientLink link = session.link();
+            int channel = allocation.channelForPeer(peer, now);
+            ByteBuf out;
+            if (channel >= 0) {
+                int frame = link.isStream() ? ChannelData.streamFrameLength(length)
+                        : ChannelData.HEADER_LENGTH + length;
+                out = ctx.alloc().directBuffer(frame);
+                ChannelData.writeHeader(out, channel, length);
+                out.writeBytes(payload, payload.readerIndex(), length);
+                out.writerIndex(frame > out.writerIndex() ? frame : out.writerIndex());
+                if (out.writerIndex() < frame) {
+                    out.writeZero(frame - out.writerIndex());
+                }
+            } else {
+                out = ctx.alloc().directBuffer(length + 48);
+                StunEncoder.encodeDataIndication(TransactionId.random(), peer, payload, out);
+            }
+            link.write(out);
+            metrics.relayed(false, length);
+            wrote = true;
+        } finally {
+            packet.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (wrote) {
+            wrote = false;
+            session.link().channel().flush();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // ICMP errors surface here on connected sockets; a relay socket stays open.
+    }
+}
