@@ -178,7 +178,8 @@ final class Binder {
 
     /**
      * A list-valued key. Absent: {@code def}. Null: empty. A string set by an override is split at commas.
-     * Elements that fail are reported and left out.
+     * Elements that fail are reported and left out; the list's own checks (emptiness, repeats) are then
+     * skipped until the elements are fixed.
      */
     <T> List<T> list(MapReader m, String key, List<T> def, Converter<T> element) {
         YamlNode n = m.get(key);
@@ -201,6 +202,7 @@ final class Binder {
             return def;
         }
         List<T> out = new ArrayList<>();
+        boolean elementFailed = false;
         for (int i = 0; i < items.size(); i++) {
             String itemPath = Keys.index(path, i);
             YamlNode item = items.get(i);
@@ -208,12 +210,19 @@ final class Binder {
                 if (((YamlNode.Scalar) item).isNull()) {
                     report(itemPath, item, "must not be null");
                 }
+                elementFailed = true;
                 continue;
             }
             T v = element.convert(itemPath, item);
             if (v != null) {
                 out.add(v);
+            } else {
+                elementFailed = true;
             }
+        }
+        if (elementFailed) {
+            // The list handed on is shorter; checks of the whole list or by index would mislead.
+            failed.add(path);
         }
         return out;
     }
@@ -253,6 +262,16 @@ final class Binder {
         }
         report(path, n, "must be a string, got " + n.describe());
         return null;
+    }
+
+    /** A non-empty secret; never echoed. */
+    String secret(String path, YamlNode n) {
+        String s = text(path, n);
+        if (s != null && s.isEmpty()) {
+            report(path, n, "must not be empty");
+            return null;
+        }
+        return s;
     }
 
     Integer integer(String path, YamlNode n) {

@@ -109,7 +109,7 @@ final class ConfigBinder {
         AuthConfig d = AuthConfig.defaults();
         var usersFile = b.value(m, "users-file", d.usersFile(), true, b::path);
         var secretsFile = b.value(m, "rest-secrets-file", d.restSecretsFile(), true, b::path);
-        List<String> secrets = b.list(m, "rest-secrets", d.restSecrets(), b::text);
+        List<String> secrets = b.list(m, "rest-secrets", d.restSecrets(), b::secret);
         Duration nonce = b.value(m, "nonce-lifetime", d.nonceLifetime(), false, b::duration);
         List<PasswordAlgorithmName> algorithms = b.list(m, "password-algorithms", d.passwordAlgorithms(),
                 b.enumOf(PasswordAlgorithmName.class));

@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
  * parsing continues (the first value is kept). Aliases ({@code *name}) and binary values are rejected.
  */
 final class YamlReader {
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    /** {@code key:} with nothing after it is null (an empty section), {@code key: ''} the empty string. */
+    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+            .build();
     private static final Pattern MARK = Pattern.compile("line (\\d+), column (\\d+)");
 
     private final List<ConfigProblem> problems;
