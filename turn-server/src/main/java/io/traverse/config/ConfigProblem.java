@@ -31,11 +31,6 @@ public record ConfigProblem(String key, String message, String origin) {
         return new ConfigProblem(Keys.join(prefix, key), message, origin);
     }
 
-    /** This problem with the given origin. */
-    ConfigProblem at(String newOrigin) {
-        return new ConfigProblem(key, message, newOrigin);
-    }
-
     /** {@code key: message (origin)}: the form printed by {@code turn-cli config check}, one per line. */
     @Override
     public String toString() {

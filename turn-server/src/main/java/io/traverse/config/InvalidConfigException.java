@@ -19,6 +19,11 @@ public final class InvalidConfigException extends IllegalArgumentException {
         this.problems = List.copyOf(problems);
     }
 
+    /** The problems joined into one line, {@code key message; key message}, for string-form parsers. */
+    String oneLine() {
+        return problems.stream().map(p -> p.key() + " " + p.message()).collect(Collectors.joining("; "));
+    }
+
     /** The problems, keys relative to the record that threw. */
     public List<ConfigProblem> problems() {
         return problems;

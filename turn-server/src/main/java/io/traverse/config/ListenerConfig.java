@@ -32,8 +32,8 @@ public record ListenerConfig(Protocol protocol, InetAddress address, int port) {
         String s = uri.trim();
         int sep = s.indexOf("://");
         if (sep <= 0) {
-            throw new IllegalArgumentException("must be a listener such as udp://0.0.0.0:3478 or tcp://[::]:3478, got \""
-                    + uri + "\"");
+            throw new IllegalArgumentException(
+                    "must be a listener such as udp://0.0.0.0:3478 or tcp://[::]:3478, got \"" + uri + "\"");
         }
         String scheme = s.substring(0, sep).toLowerCase(Locale.ROOT);
         Protocol protocol = null;
@@ -83,7 +83,7 @@ public record ListenerConfig(Protocol protocol, InetAddress address, int port) {
         try {
             return new ListenerConfig(protocol, address, port);
         } catch (InvalidConfigException e) {
-            throw new IllegalArgumentException(e.problems().get(0).message() + " in \"" + uri + "\"", e);
+            throw new IllegalArgumentException(e.oneLine() + " in \"" + uri + "\"", e);
         }
     }
 

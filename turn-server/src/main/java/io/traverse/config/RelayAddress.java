@@ -43,8 +43,7 @@ public record RelayAddress(InetAddress bind, InetAddress advertised) {
         try {
             return new RelayAddress(bind, advertised);
         } catch (InvalidConfigException e) {
-            ConfigProblem p = e.problems().get(0);
-            throw new IllegalArgumentException(p.key() + " " + p.message() + " in \"" + text + "\"", e);
+            throw new IllegalArgumentException(e.oneLine() + " in \"" + text + "\"", e);
         }
     }
 

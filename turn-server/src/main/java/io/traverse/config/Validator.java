@@ -16,13 +16,6 @@ final class Validator {
         problems.add(new ConfigProblem(key, message));
     }
 
-    /** Adds {@code problem} with its key nested under {@code prefix}. */
-    void addAll(String prefix, List<ConfigProblem> nested) {
-        for (ConfigProblem p : nested) {
-            problems.add(p.under(prefix));
-        }
-    }
-
     boolean hasProblem(String key) {
         for (ConfigProblem p : problems) {
             if (Keys.related(p.key(), key)) {

@@ -112,12 +112,5 @@ sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.
             }
             return "string \"" + text + "\"";
         }
-
-        /** Like {@link #describe()} but without the value, for secrets. */
-        String describeType() {
-            String d = describe();
-            int space = d.indexOf(' ');
-            return space < 0 ? d : d.substring(0, space);
-        }
     }
 }

@@ -162,7 +162,7 @@ class ConfigLoaderTest {
                 "logging.level: duplicate key (first defined on line 11) (line 12)",
                 "server.colour: unknown key; expected one of realm, software, event-loops, io (line 3)",
                 "server.realm: must not be empty (line 2)",
-                "listeners[0]: must be between 0 and 65535, got 70000 in \"udp://0.0.0.0:70000\" (line 4)",
+                "listeners[0]: port must be between 0 and 65535, got 70000 in \"udp://0.0.0.0:70000\" (line 4)",
                 "listeners[1]: must be an IP address literal (IPv4 or IPv6), got \"host.example\"; host names are not"
                         + " resolved (line 4)",
                 "relay.port-range.min: must be between 1 and 65535, got 70000 (line 6)",

@@ -79,7 +79,7 @@ class ConfigValidationTest {
                 // ---- listeners ----
                 row("listeners: []", "listeners: must contain at least one listener"),
                 row("listeners: ['quic://0.0.0.0:443']", "listeners[0]: unknown protocol \"quic\""),
-                row("listeners: ['udp://0.0.0.0:70000']", "listeners[0]: must be between 0 and 65535, got 70000"),
+                row("listeners: ['udp://0.0.0.0:70000']", "listeners[0]: port must be between 0 and 65535, got 70000 in \"udp://0.0.0.0:70000\""),
                 row("listeners: ['udp://0.0.0.0:port']", "listeners[0]: port must be a number between 0 and 65535"),
                 row("listeners: ['udp://turn.example.org:3478']",
                         "listeners[0]: must be an IP address literal (IPv4 or IPv6), got \"turn.example.org\"; host"
@@ -207,10 +207,10 @@ class ConfigValidationTest {
     @MethodSource("cases")
     void reportsOnlyTheProblemItself(String yaml, String expected) {
         ConfigException e = fails(yaml);
-        long related = e.problems().size();
+        long count = e.problems().size();
         // tls/dtls listeners without a certificate name both files, by design.
         long expectedCount = expected.startsWith("tls.certificate: is required by")
                 || expected.startsWith("tls.private-key: is required by") ? 2 : 1;
-        assertEquals(expectedCount, related, e::getMessage);
+        assertEquals(expectedCount, count, e::getMessage);
     }
 }

@@ -43,6 +43,7 @@ class ValueParsingTest {
         "udp://0.0.0.0:65536     | must be between 0 and 65535, got 65536",
         "udp://example.org:3478  | host names are not resolved",
         "udp://224.0.0.1:3478    | must not be a multicast address",
+        "udp://224.0.0.1:70000   | address must not be a multicast address, got 224.0.0.1; port must be between 0 and 65535",
     })
     void rejectsListeners(String uri, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ListenerConfig.parse(uri));
