@@ -1,0 +1,73 @@
+package io.traverse.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code relay} section: where relayed transport addresses come from and how long TURN state lives.
+ *
+ * @param addresses             relay addresses, at least one, no bind address twice; the allocation's
+ *                              family picks among them (REQUESTED-ADDRESS-FAMILY, RFC 8656 §7.2)
+ * @param portRange             relay ports
+ * @param allocationLifetime    default and maximum allocation lifetime
+ * @param permissionLifetime    permission lifetime; RFC 8656 §9 fixes it at 300 s, other values are for
+ *                              tests only
+ * @param channelLifetime       channel binding lifetime; RFC 8656 §12 fixes it at 600 s, other values are
+ *                              for tests only
+ * @param maxAllocations        server-wide allocation limit, at least 1; beyond it Allocate fails with 508
+ *                              (Insufficient Capacity, RFC 8656 §7.2)
+ * @param maxAllocationsPerUser per-username limit, at least 1; beyond it Allocate fails with 486
+ *                              (Allocation Quota Reached, RFC 8656 §7.2)
+ * @param dontFragment          honour DONT-FRAGMENT (RFC 8656 §7.2, §18.8) by setting DF on relayed
+ *                              datagrams; when false the attribute is treated as an unknown
+ *                              comprehension-required attribute (420)
+ */
+public record RelayConfig(
+        List<RelayAddress> addresses,
+        PortRange portRange,
+        AllocationLifetime allocationLifetime,
+        Duration permissionLifetime,
+        Duration channelLifetime,
+        int maxAllocations,
+        int maxAllocationsPerUser,
+        boolean dontFragment) {
+
+    public RelayConfig {
+        Validator v = new Validator();
+        if (v.list("addresses", addresses)) {
+            if (addresses.isEmpty()) {
+                v.add("addresses", "must contain at least one address");
+            }
+            Set<InetAddress> seen = new HashSet<>();
+            for (RelayAddress a : addresses) {
+                if (!seen.add(a.bind())) {
+                    v.add("addresses", "bind address " + IpLiterals.format(a.bind()) + " is listed more than once");
+                }
+            }
+        }
+        v.notNull("port-range", portRange);
+        v.notNull("allocation-lifetime", allocationLifetime);
+        v.duration("permission-lifetime", permissionLifetime, Duration.ofMillis(1));
+        v.duration("channel-lifetime", channelLifetime, Duration.ofMillis(1));
+        v.atLeast("max-allocations", maxAllocations, 1);
+        v.atLeast("max-allocations-per-user", maxAllocationsPerUser, 1);
+        v.done();
+        addresses = List.copyOf(addresses);
+    }
+
+    /** Relay on 0.0.0.0 and ::, ports 49152-65535, RFC lifetimes, 100000 allocations, 100 per user. */
+    public static RelayConfig defaults() {
+        return new RelayConfig(
+                List.of(RelayAddress.parse("0.0.0.0"), RelayAddress.parse("::")),
+                PortRange.defaults(),
+                AllocationLifetime.defaults(),
+                Duration.ofSeconds(300),
+                Duration.ofSeconds(600),
+                100_000,
+                100,
+                true);
+    }
+}

@@ -1,0 +1,48 @@
+package io.traverse.config;
+
+/**
+ * The {@code server} section: identity and threading.
+ *
+ * @param realm      REALM sent in 401/438 responses and used in long-term key derivation
+ *                   (RFC 8489 §9.2, §14.9): non-empty, fewer than 128 characters (so at most 508
+ *                   bytes of UTF-8, within the RFC's 763), no control characters
+ * @param software   SOFTWARE attribute text (RFC 8489 §14.14), or {@code null} to omit the attribute; an
+ *                   empty string is normalised to {@code null}; fewer than 128 characters
+ * @param eventLoops number of event loops; 0 means one per available processor, else 1..1024
+ * @param io         transport implementation
+ */
+public record ServerConfig(String realm, String software, int eventLoops, IoMode io) {
+
+    /** Largest accepted {@code event-loops}. */
+    public static final int MAX_EVENT_LOOPS = 1024;
+
+    public ServerConfig {
+        Validator v = new Validator();
+        if (v.notNull("realm", realm)) {
+            if (realm.isEmpty()) {
+                v.add("realm", "must not be empty");
+            } else {
+                v.attributeText("realm", realm);
+            }
+        }
+        if (software != null && software.isEmpty()) {
+            software = null;
+        }
+        if (software != null) {
+            v.attributeText("software", software);
+        }
+        v.range("event-loops", eventLoops, 0, MAX_EVENT_LOOPS);
+        v.notNull("io", io);
+        v.done();
+    }
+
+    /** realm {@code traverse.local}, software {@code Traverse}, one loop per processor, io auto. */
+    public static ServerConfig defaults() {
+        return new ServerConfig("traverse.local", "Traverse", 0, IoMode.AUTO);
+    }
+
+    /** {@link #eventLoops()}, with 0 replaced by {@link Runtime#availableProcessors()}. */
+    public int effectiveEventLoops() {
+        return eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops;
+    }
+}
