@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TraverseMetrics {
     public static final String PACKETS_DROPPED = "traverse.packets.dropped";
     public static final String REQUESTS = "traverse.requests";
+    public static final String RELAYED_PACKETS = "traverse.relayed.packets";
+    public static final String RELAYED_BYTES = "traverse.relayed.bytes";
 
     /** Why a packet was dropped; the tag value of {@link #PACKETS_DROPPED}. */
     public enum DropReason {
@@ -42,6 +44,10 @@ public final class TraverseMetrics {
     private final MeterRegistry registry;
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Counter packetsToPeer;
+    private final Counter packetsToClient;
+    private final Counter bytesToPeer;
+    private final Counter bytesToClient;
 
     public TraverseMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -51,6 +57,29 @@ public final class TraverseMetrics {
                     .tag("reason", reason.tag())
                     .register(registry));
         }
+        packetsToPeer = relayCounter(RELAYED_PACKETS, "to_peer", "Packets relayed");
+        packetsToClient = relayCounter(RELAYED_PACKETS, "to_client", "Packets relayed");
+        bytesToPeer = relayCounter(RELAYED_BYTES, "to_peer", "Application bytes relayed");
+        bytesToClient = relayCounter(RELAYED_BYTES, "to_client", "Application bytes relayed");
+    }
+
+    private Counter relayCounter(String name, String direction, String description) {
+        return Counter.builder(name).description(description).tag("direction", direction).register(registry);
+    }
+
+    /** Counts one relayed packet of {@code bytes} application bytes. */
+    public void relayed(boolean toPeer, int bytes) {
+        if (toPeer) {
+            packetsToPeer.increment();
+            bytesToPeer.increment(bytes);
+        } else {
+            packetsToClient.increment();
+            bytesToClient.increment(bytes);
+        }
+    }
+
+    public double relayedPackets(boolean toPeer) {
+        return toPeer ? packetsToPeer.count() : packetsToClient.count();
     }
 
     /** Metrics into a private in-memory registry (tests, tools). */

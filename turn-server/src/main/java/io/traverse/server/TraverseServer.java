@@ -3,6 +3,7 @@ package io.traverse.server;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.traverse.config.ListenerConfig;
+import io.traverse.config.Protocol;
 import io.traverse.config.TraverseConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.transport.IoTransport;
@@ -23,7 +24,7 @@ public final class TraverseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TraverseServer.class);
 
     /** A listener as bound: with port 0 in the config, {@link #address()} carries the port the OS chose. */
-    public record BoundListener(ListenerConfig.Protocol protocol, InetSocketAddress address) {}
+    public record BoundListener(Protocol protocol, InetSocketAddress address) {}
 
     private final EventLoopGroup group;
     private final List<Channel> channels;
@@ -85,7 +86,7 @@ public final class TraverseServer implements AutoCloseable {
     }
 
     /** The first bound listener of {@code protocol} whose address family matches {@code ipv6}. */
-    public InetSocketAddress address(ListenerConfig.Protocol protocol, boolean ipv6) {
+    public InetSocketAddress address(Protocol protocol, boolean ipv6) {
         for (BoundListener listener : bound) {
             if (listener.protocol() == protocol
                     && (listener.address().getAddress() instanceof java.net.Inet6Address) == ipv6) {

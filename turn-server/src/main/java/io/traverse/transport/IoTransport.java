@@ -72,7 +72,7 @@ public enum IoTransport {
         @Override
         public Supplier<ServerChannel> serverChannelFactory(InetAddress bindAddress) {
             SocketProtocolFamily family = familyOf(bindAddress);
-            return () -> new NioServerSocketChannel(family);
+            return () -> new NioServerSocketChannel(java.nio.channels.spi.SelectorProvider.provider(), family);
         }
 
         @Override

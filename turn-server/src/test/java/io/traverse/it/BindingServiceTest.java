@@ -118,7 +118,7 @@ class BindingServiceTest {
     void unknownMethodRequestGets400() throws Exception {
         try (StunTestClient client = client("udp4")) {
             StunMessage request = StunMessage.builder(
-                    MessageType.request(Method.valueOf(0x0ABC)), TransactionId.random()).build();
+                    MessageType.request(Method.valueOf(0x050)), TransactionId.random()).build();
             StunMessage response = client.exchange(StunEncoder.encode(request));
             assertEquals(400, response.attribute(ErrorCodeAttribute.class).orElseThrow().code());
         }

@@ -2,6 +2,7 @@ package io.traverse.it;
 
 import io.traverse.config.ConfigLoader;
 import io.traverse.config.ListenerConfig;
+import io.traverse.config.Protocol;
 import io.traverse.config.TraverseConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.server.TraverseServer;
@@ -39,19 +40,19 @@ public final class TestServer implements AutoCloseable {
     }
 
     public InetSocketAddress udp4() {
-        return server.address(ListenerConfig.Protocol.UDP, false);
+        return server.address(Protocol.UDP, false);
     }
 
     public InetSocketAddress udp6() {
-        return server.address(ListenerConfig.Protocol.UDP, true);
+        return server.address(Protocol.UDP, true);
     }
 
     public InetSocketAddress tcp4() {
-        return server.address(ListenerConfig.Protocol.TCP, false);
+        return server.address(Protocol.TCP, false);
     }
 
     public InetSocketAddress tcp6() {
-        return server.address(ListenerConfig.Protocol.TCP, true);
+        return server.address(Protocol.TCP, true);
     }
 
     public TraverseServer server() {
