@@ -6,34 +6,33 @@ import io.traverse.metrics.TraverseMetrics.DropReason;
 import io.traverse.stun.ErrorCode;
 import io.traverse.stun.MessageClass;
 import io.traverse.stun.Method;
-import io.traverse.stun.StunAttribute;
 import io.traverse.stun.StunMessage;
-import io.traverse.stun.attr.Software;
-import io.traverse.stun.attr.UnknownAttribute;
 import io.traverse.stun.attr.UnknownAttributes;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
 import io.traverse.stun.codec.StunDecoder;
-import io.traverse.stun.codec.StunEncoder;
 import io.traverse.stun.codec.StunParseException;
 import io.traverse.transport.ClientLink;
-import java.util.ArrayList;
+import io.traverse.transport.StunHandler;
 import java.util.List;
 
 /**
  * Entry point of every STUN message that reaches a listener. Decodes it, applies the checks every method shares
  * (RFC 8489 §6.3) and hands it to the handler of its method. Runs on the client's event loop.
  */
-public final class StunDispatcher {
+final class StunDispatcher implements StunHandler {
     private final TraverseMetrics metrics;
-    private final Software software;
+    private final Responder responder;
+    private final TurnService turn;
 
-    public StunDispatcher(TraverseMetrics metrics, String software) {
+    StunDispatcher(TraverseMetrics metrics, Responder responder, TurnService turn) {
         this.metrics = metrics;
-        this.software = software == null || software.isEmpty() ? null : new Software(software);
+        this.responder = responder;
+        this.turn = turn;
     }
 
     /** Handles one STUN message; {@code packet} is not released here. */
+    @Override
     public void onStun(ByteBuf packet, ClientLink link) {
         DecodedMessage decoded;
         try {
@@ -51,65 +50,44 @@ public final class StunDispatcher {
         if (kind == MessageClass.REQUEST) {
             onRequest(decoded, link);
         } else if (kind == MessageClass.INDICATION) {
-            if (!unknownRequired(message).isEmpty()) {
+            if (!message.unknownComprehensionRequired().isEmpty()) {
                 // RFC 8489 §6.3.2: an indication with unknown comprehension-required attributes is discarded.
                 metrics.dropped(DropReason.UNKNOWN_REQUIRED_ATTRIBUTE);
-                return;
+            } else if (message.type().method().equals(Method.SEND)) {
+                turn.onSend(message, link);
+            } else {
+                metrics.dropped(DropReason.UNEXPECTED_CLASS);
             }
-            metrics.dropped(DropReason.UNEXPECTED_CLASS);
         } else {
-            // A server sends requests only in RFC 6062 ConnectionAttempt... which are indications; responses are
-            // never expected here.
+            // Clients send requests and indications only.
             metrics.dropped(DropReason.UNEXPECTED_CLASS);
         }
     }
 
+    @Override
+    public void onClientClosed(ClientLink link) {
+        turn.onClientClosed(link);
+    }
+
     private void onRequest(DecodedMessage decoded, ClientLink link) {
         StunMessage request = decoded.message();
-        List<Integer> unknown = unknownRequired(request);
+        List<Integer> unknown = request.unknownComprehensionRequired();
         if (!unknown.isEmpty()) {
             // RFC 8489 §6.3.1.1: 420 listing the unknown comprehension-required attributes, before any method logic.
-            send(link, decoded, StunMessage.errorResponseTo(request, ErrorCode.UNKNOWN_ATTRIBUTE)
+            responder.respond(link, decoded, StunMessage.errorResponseTo(request, ErrorCode.UNKNOWN_ATTRIBUTE)
                     .add(new UnknownAttributes(unknown)), Integrity.none());
             return;
         }
         Method method = request.type().method();
         if (method.equals(Method.BINDING)) {
-            send(link, decoded, BindingHandler.respond(request, link.fiveTuple().client()), Integrity.none());
+            responder.respond(link, decoded, BindingHandler.respond(request, link.fiveTuple().client()),
+                    Integrity.none());
+        } else if (TurnService.handles(method)) {
+            turn.onRequest(decoded, link);
         } else {
             // RFC 8489 §6.3.1: a request for a method the server does not know gets 400.
-            send(link, decoded, StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST), Integrity.none());
+            responder.respond(link, decoded, StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST),
+                    Integrity.none());
         }
-    }
-
-    private static List<Integer> unknownRequired(StunMessage message) {
-        List<Integer> unknown = List.of();
-        for (StunAttribute attribute : message.attributes()) {
-            if (attribute instanceof UnknownAttribute && attribute.type().isComprehensionRequired()) {
-                if (unknown.isEmpty()) {
-                    unknown = new ArrayList<>(2);
-                }
-                unknown.add(attribute.type().code());
-            }
-        }
-        return unknown;
-    }
-
-    /** Encodes and writes a response; FINGERPRINT is added when the request carried one. */
-    void send(ClientLink link, DecodedMessage request, StunMessage.Builder response, Integrity integrity) {
-        if (software != null) {
-            response.add(software);
-        }
-        StunMessage message = response.build();
-        ByteBuf out = link.channel().alloc().buffer(256);
-        StunEncoder.encode(message, integrity, request.hasFingerprint(), out);
-        metrics.request(request.message().type().method().name(), errorCodeOf(message));
-        link.write(out);
-    }
-
-    private static int errorCodeOf(StunMessage message) {
-        return message.attribute(io.traverse.stun.attr.ErrorCodeAttribute.class)
-                .map(io.traverse.stun.attr.ErrorCodeAttribute::code)
-                .orElse(200);
     }
 }

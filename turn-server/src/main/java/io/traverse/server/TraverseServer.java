@@ -2,16 +2,47 @@ package io.traverse.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.traverse.auth.CredentialFileException;
+import io.traverse.auth.CredentialFiles;
+import io.traverse.auth.CredentialStore;
+import io.traverse.auth.PasswordAlgorithm;
+import io.traverse.auth.RateLimiter;
+import io.traverse.auth.RestSecrets;
+import io.traverse.auth.SecurityFeature;
+import io.traverse.auth.StatelessNonces;
+import io.traverse.auth.UsersFile;
+import io.traverse.config.AuthConfig;
+import io.traverse.config.Cidr;
 import io.traverse.config.ListenerConfig;
+import io.traverse.config.PasswordAlgorithmName;
 import io.traverse.config.Protocol;
+import io.traverse.config.RelayAddress;
+import io.traverse.config.RelayConfig;
 import io.traverse.config.TraverseConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.transport.IoTransport;
 import io.traverse.transport.Listeners;
+import io.traverse.transport.RelaySockets;
+import io.traverse.turn.AllocationListener;
+import io.traverse.turn.AllocationRegistry;
+import io.traverse.turn.IpRange;
+import io.traverse.turn.Lifetimes;
+import io.traverse.turn.PeerPolicy;
+import io.traverse.turn.PortAllocator;
+import io.traverse.turn.TurnClock;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TraverseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TraverseServer.class);
+    /** How often the users and secrets files are checked for changes. */
+    static final Duration CREDENTIAL_POLL = Duration.ofSeconds(1);
 
     /** A listener as bound: with port 0 in the config, {@link #address()} carries the port the OS chose. */
     public record BoundListener(Protocol protocol, InetSocketAddress address) {}
@@ -30,15 +63,55 @@ public final class TraverseServer implements AutoCloseable {
     private final List<Channel> channels;
     private final List<BoundListener> bound;
     private final IoTransport io;
+    private final AllocationRegistry registry;
+    private final CredentialFiles credentialFiles;
+    private final List<InetAddress> relayAddresses;
 
-    private TraverseServer(EventLoopGroup group, IoTransport io, List<Channel> channels, List<BoundListener> bound) {
+    private TraverseServer(EventLoopGroup group, IoTransport io, List<Channel> channels, List<BoundListener> bound,
+            AllocationRegistry registry, CredentialFiles credentialFiles, List<InetAddress> relayAddresses) {
         this.group = group;
         this.io = io;
         this.channels = channels;
         this.bound = bound;
+        this.registry = registry;
+        this.credentialFiles = credentialFiles;
+        this.relayAddresses = relayAddresses;
     }
 
+    /**
+     * Starts the server.
+     *
+     * @throws IllegalStateException naming the problem when a credential file cannot be read, no relay address
+     *     can be found, or a listener cannot be bound
+     */
     public static TraverseServer start(TraverseConfig config, TraverseMetrics metrics) throws InterruptedException {
+        TurnClock clock = TurnClock.system();
+        Clock wallClock = Clock.systemUTC();
+        AuthConfig authConfig = config.auth();
+        CredentialStore credentials = new CredentialStore(UsersFile.empty(), RestSecrets.none(wallClock),
+                authConfig.credentialCache().maxSize(), authConfig.credentialCache().ttl());
+        CredentialFiles credentialFiles = loadCredentials(authConfig, credentials, wallClock);
+
+        List<PasswordAlgorithm> algorithms = new ArrayList<>();
+        for (PasswordAlgorithmName name : authConfig.passwordAlgorithms()) {
+            algorithms.add(name == PasswordAlgorithmName.MD5 ? PasswordAlgorithm.MD5 : PasswordAlgorithm.SHA256);
+        }
+        StatelessNonces nonces = new StatelessNonces(authConfig.nonceLifetime(),
+                EnumSet.of(SecurityFeature.PASSWORD_ALGORITHMS, SecurityFeature.USERNAME_ANONYMITY), wallClock);
+        RateLimiter limiter = authConfig.unauthenticatedRateLimit().enabled()
+                ? new RateLimiter(authConfig.unauthenticatedRateLimit().perSecond(),
+                        authConfig.unauthenticatedRateLimit().burst(), 100_000, Duration.ofMinutes(1), System::nanoTime)
+                : RateLimiter.disabled();
+        Authenticator authenticator = new Authenticator(config.server().realm(), credentials, nonces, limiter,
+                algorithms);
+
+        RelayConfig relay = config.relay();
+        List<RelayFamily> families = relayFamilies(relay, clock);
+        AllocationRegistry registry = new AllocationRegistry(relay.maxAllocations(), relay.maxAllocationsPerUser(),
+                new LoggingAllocationListener());
+        Lifetimes lifetimes = new Lifetimes(relay.allocationLifetime().defaultLifetime(),
+                relay.allocationLifetime().max(), relay.permissionLifetime(), relay.channelLifetime());
+
         IoTransport io = IoTransport.select(config.server().io().name().toLowerCase(Locale.ROOT));
         int loops = config.server().eventLoops() > 0
                 ? config.server().eventLoops()
@@ -47,8 +120,13 @@ public final class TraverseServer implements AutoCloseable {
         List<Channel> channels = new ArrayList<>();
         List<BoundListener> bound = new ArrayList<>();
         try {
-            StunDispatcher dispatcher = new StunDispatcher(metrics, config.server().software());
-            Listeners listeners = new Listeners(io, group, dispatcher, metrics);
+            PeerPolicy policy = peerPolicy(config, families);
+            StunResponder responder = new StunResponder(metrics, config.server().software());
+            AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), families,
+                    lifetimes, relay.dontFragment(), clock, responder, metrics);
+            TurnService turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate);
+            StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn);
+            Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics);
             for (ListenerConfig listener : config.listeners()) {
                 InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
                 switch (listener.protocol()) {
@@ -65,20 +143,132 @@ public final class TraverseServer implements AutoCloseable {
                         break;
                     }
                     default:
-                        throw new IllegalStateException("listener protocol " + listener.protocol()
-                                + " is not supported yet");
+                        throw new IllegalStateException("listener " + listener + ": protocol "
+                                + listener.protocol().configName() + " is not supported yet");
                 }
             }
         } catch (RuntimeException | InterruptedException e) {
             channels.forEach(Channel::close);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (credentialFiles != null) {
+                credentialFiles.close();
+            }
             throw e;
         }
         for (BoundListener listener : bound) {
-            LOG.info("listening on {} {}", listener.protocol().name().toLowerCase(Locale.ROOT), listener.address());
+            LOG.info("listening on {} {}", listener.protocol().configName(), listener.address());
+        }
+        List<InetAddress> relayAddresses = new ArrayList<>();
+        for (RelayFamily family : families) {
+            relayAddresses.add(family.bind());
+            LOG.info("relay address {} (advertised as {}), ports {}-{}", family.bind().getHostAddress(),
+                    family.advertised().getHostAddress(), relay.portRange().min(), relay.portRange().max());
         }
         LOG.info("Traverse started: {} event loops, I/O {}", loops, io.name().toLowerCase(Locale.ROOT));
-        return new TraverseServer(group, io, channels, List.copyOf(bound));
+        return new TraverseServer(group, io, channels, List.copyOf(bound), registry, credentialFiles,
+                List.copyOf(relayAddresses));
+    }
+
+    private static CredentialFiles loadCredentials(AuthConfig auth, CredentialStore store, Clock clock) {
+        if (auth.restSecretsFile() == null && !auth.restSecrets().isEmpty()) {
+            store.replaceRestSecrets(RestSecrets.of(auth.restSecrets(), clock));
+        }
+        if (auth.usersFile() == null && auth.restSecretsFile() == null) {
+            return null;
+        }
+        CredentialFiles files = new CredentialFiles(store, auth.usersFile(), auth.restSecretsFile(), clock);
+        try {
+            files.load();
+        } catch (CredentialFileException e) {
+            throw new IllegalStateException("cannot load credentials: " + e.getMessage(), e);
+        }
+        if (auth.restSecretsFile() == null && !auth.restSecrets().isEmpty()) {
+            store.replaceRestSecrets(RestSecrets.of(auth.restSecrets(), clock));
+        }
+        files.start(CREDENTIAL_POLL);
+        return files;
+    }
+
+    /**
+     * One relay address per configured entry. A wildcard bind address is replaced by the first global address of
+     * that family on this host: a client must be told a concrete XOR-RELAYED-ADDRESS.
+     */
+    static List<RelayFamily> relayFamilies(RelayConfig relay, TurnClock clock) {
+        List<RelayFamily> families = new ArrayList<>();
+        for (RelayAddress address : relay.addresses()) {
+            InetAddress bind = address.bind();
+            if (bind.isAnyLocalAddress()) {
+                InetAddress concrete = firstGlobalAddress(bind instanceof Inet6Address);
+                if (concrete == null) {
+                    LOG.warn("relay address {}: no global {} address on this host; that family is not relayed",
+                            bind.getHostAddress(), bind instanceof Inet6Address ? "IPv6" : "IPv4");
+                    continue;
+                }
+                bind = concrete;
+            }
+            boolean ipv6 = bind instanceof Inet6Address;
+            if (families.stream().anyMatch(f -> f.isIpv6() == ipv6)) {
+                LOG.warn("relay address {}: one relay address per family is used; ignored", bind.getHostAddress());
+                continue;
+            }
+            InetAddress advertised = address.advertised() != null ? address.advertised() : bind;
+            families.add(new RelayFamily(bind, advertised,
+                    new PortAllocator(relay.portRange().min(), relay.portRange().max(), clock)));
+        }
+        if (families.isEmpty()) {
+            throw new IllegalStateException("relay.addresses: no usable relay address");
+        }
+        return families;
+    }
+
+    private static InetAddress firstGlobalAddress(boolean ipv6) {
+        try {
+            for (InetAddress a : PeerPolicy.localInterfaceAddresses()) {
+                boolean family = ipv6 ? a instanceof Inet6Address : a instanceof Inet4Address;
+                if (family && !a.isLoopbackAddress() && !a.isLinkLocalAddress() && !a.isAnyLocalAddress()) {
+                    return a;
+                }
+            }
+        } catch (SocketException e) {
+            LOG.warn("cannot list interface addresses: {}", e.toString());
+        }
+        return null;
+    }
+
+    /** The peer policy: defaults, the configured lists, and the server's own addresses (never a valid peer). */
+    private static PeerPolicy peerPolicy(TraverseConfig config, List<RelayFamily> families) {
+        PeerPolicy.Builder builder = PeerPolicy.builder();
+        for (Cidr cidr : config.peers().allow()) {
+            builder.allow(IpRange.of(cidr.network(), cidr.prefixLength()));
+        }
+        for (Cidr cidr : config.peers().deny()) {
+            builder.deny(IpRange.of(cidr.network(), cidr.prefixLength()));
+        }
+        Set<InetAddress> own = new LinkedHashSet<>();
+        boolean wildcard = false;
+        for (ListenerConfig listener : config.listeners()) {
+            wildcard |= listener.address().isAnyLocalAddress();
+            own.add(listener.address());
+        }
+        if (config.admin().enabled()) {
+            wildcard |= config.admin().address().isAnyLocalAddress();
+            own.add(config.admin().address());
+        }
+        for (RelayFamily family : families) {
+            own.add(family.bind());
+            own.add(family.advertised());
+        }
+        if (wildcard) {
+            try {
+                own.addAll(PeerPolicy.localInterfaceAddresses());
+            } catch (SocketException e) {
+                LOG.warn("cannot list interface addresses: {}", e.toString());
+            }
+        }
+        own.removeIf(InetAddress::isAnyLocalAddress);
+        builder.serverAddresses(own);
+        builder.allowLoopbackInsecureTestOnly(config.peers().allowLoopbackInsecureTestOnly());
+        return builder.build();
     }
 
     public List<BoundListener> listeners() {
@@ -88,8 +278,7 @@ public final class TraverseServer implements AutoCloseable {
     /** The first bound listener of {@code protocol} whose address family matches {@code ipv6}. */
     public InetSocketAddress address(Protocol protocol, boolean ipv6) {
         for (BoundListener listener : bound) {
-            if (listener.protocol() == protocol
-                    && (listener.address().getAddress() instanceof java.net.Inet6Address) == ipv6) {
+            if (listener.protocol() == protocol && (listener.address().getAddress() instanceof Inet6Address) == ipv6) {
                 return listener.address();
             }
         }
@@ -100,8 +289,21 @@ public final class TraverseServer implements AutoCloseable {
         return io;
     }
 
+    /** Live allocations (tests, metrics). */
+    public AllocationRegistry allocations() {
+        return registry;
+    }
+
+    /** Re-reads the users and secrets files now (SIGHUP). */
+    public boolean reloadCredentials() {
+        return credentialFiles == null || credentialFiles.reload();
+    }
+
     @Override
     public void close() {
+        if (credentialFiles != null) {
+            credentialFiles.close();
+        }
         for (Channel channel : channels) {
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }

@@ -11,7 +11,8 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.util.concurrent.EventExecutor;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
-import io.traverse.server.StunDispatcher;
+import io.traverse.turn.AllocationRegistry;
+import io.traverse.turn.TurnClock;
 import io.traverse.turn.TransportProtocol;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -27,14 +28,23 @@ public final class Listeners {
 
     private final IoTransport io;
     private final EventLoopGroup group;
-    private final StunDispatcher dispatcher;
+    private final StunHandler dispatcher;
+    private final AllocationRegistry registry;
+    private final TurnClock clock;
     private final TraverseMetrics metrics;
 
-    public Listeners(IoTransport io, EventLoopGroup group, StunDispatcher dispatcher, TraverseMetrics metrics) {
+    public Listeners(IoTransport io, EventLoopGroup group, StunHandler dispatcher, AllocationRegistry registry,
+            TurnClock clock, TraverseMetrics metrics) {
         this.io = io;
         this.group = group;
         this.dispatcher = dispatcher;
+        this.registry = registry;
+        this.clock = clock;
         this.metrics = metrics;
+    }
+
+    private ChannelDataRelay newRelay() {
+        return new ChannelDataRelay(registry, clock, metrics);
     }
 
     /**
@@ -50,7 +60,7 @@ public final class Listeners {
             Bootstrap b = new Bootstrap()
                     .group((io.netty.channel.EventLoop) loop)
                     .channelFactory(() -> io.newDatagramChannel(address.getAddress()))
-                    .handler(new UdpServerHandler(dispatcher, metrics));
+                    .handler(new UdpServerHandler(dispatcher, newRelay(), metrics));
             if (io == IoTransport.EPOLL) {
                 b.option(IoTransport.SO_REUSEPORT, true)
                         .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
@@ -84,7 +94,7 @@ public final class Listeners {
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(
                                 new StreamFrameDecoder(() -> metrics.dropped(DropReason.MALFORMED)),
-                                new StreamServerHandler(dispatcher, metrics, TransportProtocol.TCP));
+                                new StreamServerHandler(dispatcher, newRelay(), metrics, TransportProtocol.TCP));
                     }
                 });
         if (io == IoTransport.EPOLL && address.getAddress() instanceof Inet6Address) {

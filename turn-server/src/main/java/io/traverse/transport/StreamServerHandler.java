@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
-import io.traverse.server.StunDispatcher;
 import io.traverse.stun.codec.Framing;
 import io.traverse.turn.FiveTuple;
 import io.traverse.turn.TransportProtocol;
@@ -17,13 +16,16 @@ import org.slf4j.LoggerFactory;
 final class StreamServerHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(StreamServerHandler.class);
 
-    private final StunDispatcher dispatcher;
+    private final StunHandler stun;
+    private final ChannelDataRelay relay;
     private final TraverseMetrics metrics;
     private final TransportProtocol protocol;
     private StreamClientLink link;
 
-    StreamServerHandler(StunDispatcher dispatcher, TraverseMetrics metrics, TransportProtocol protocol) {
-        this.dispatcher = dispatcher;
+    StreamServerHandler(StunHandler stun, ChannelDataRelay relay, TraverseMetrics metrics,
+            TransportProtocol protocol) {
+        this.stun = stun;
+        this.relay = relay;
         this.metrics = metrics;
         this.protocol = protocol;
     }
@@ -40,8 +42,12 @@ final class StreamServerHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         try {
-            if (Framing.detect(frame) == Framing.Kind.STUN) {
-                dispatcher.onStun(frame, link);
+            Framing.Kind kind = Framing.detect(frame);
+            if (kind == Framing.Kind.CHANNEL_DATA) {
+                FiveTuple tuple = link.fiveTuple();
+                relay.relay(frame, protocol, tuple.client(), tuple.server());
+            } else if (kind == Framing.Kind.STUN) {
+                stun.onStun(frame, link);
             } else {
                 metrics.dropped(DropReason.UNKNOWN_KIND);
             }
@@ -52,7 +58,16 @@ final class StreamServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        relay.flush();
         ctx.flush();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (link != null) {
+            stun.onClientClosed(link);
+        }
+        super.channelInactive(ctx);
     }
 
     @Override

@@ -327,7 +327,7 @@ public final class Allocation {
      * peer's IP (§12.2, §9). The caller has already checked the {@link PeerPolicy} and the address
      * family.
      *
-     * <p>Rules: number outside 0x4000-0x4FFF → {@link BindResult#BAD_NUMBER}; number bound to another
+     * <p>Rules: number outside 0x4000-0x7FFF (RFC 8656: 0x4FFF; RFC 5766 range kept for its clients) → {@link BindResult#BAD_NUMBER}; number bound to another
      * peer → {@link BindResult#NUMBER_IN_USE}; peer bound to another number →
      * {@link BindResult#PEER_IN_USE}; the same pair → {@link BindResult#REFRESHED} (lifetime reset to
      * 10 minutes). After a binding expires, its number and its peer stay blocked for any other

@@ -9,7 +9,7 @@ public enum BindResult {
     BOUND(0),
     /** The same number was already bound to the same peer; its lifetime and the permission were refreshed. */
     REFRESHED(0),
-    /** §12.2: "The channel number is in the range 0x4000 through 0x4FFF (inclusive)" failed → 400. */
+    /** §12.2: "The channel number is in the range 0x4000 through 0x4FFF (inclusive)" failed → 400 (0x5000-0x7FFF, RFC 5766, also accepted). */
     BAD_NUMBER(400),
     /**
      * §12.2: "The channel number is not currently bound to a different transport address" failed, or

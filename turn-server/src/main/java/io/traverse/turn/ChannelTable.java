@@ -7,14 +7,15 @@ import java.util.Iterator;
 /**
  * One allocation's channel bindings, indexed both ways (RFC 8656 §12: "a channel binding is uniquely
  * identified either by the channel number or by the peer's transport address"). By number: a
- * two-level array over 0x4000-0x4FFF (64 pages of 64, created on first use), so the ChannelData path
+ * two-level array over 0x4000-0x7FFF (256 pages of 64, created on first use), so the ChannelData path
  * does two array loads and boxes nothing. By peer: a {@link HashMap} keyed by
  * {@link InetSocketAddress}. Not thread-safe; owned by the allocation's event loop.
  */
 final class ChannelTable {
 
     static final int MIN_CHANNEL = 0x4000;
-    static final int MAX_CHANNEL = 0x4FFF;
+    /** RFC 8656 allows 0x4000-0x4FFF; RFC 5766's 0x4000-0x7FFF is accepted because clients still use it. */
+    static final int MAX_CHANNEL = 0x7FFF;
 
     /** A binding; mutable so a refresh does not allocate. */
     static final class Binding {
@@ -53,7 +54,7 @@ final class ChannelTable {
 
     void put(Binding b) {
         if (pages == null) {
-            pages = new Binding[64][];
+            pages = new Binding[(MAX_CHANNEL - MIN_CHANNEL + 1) >>> 6][];
         }
         int i = b.number - MIN_CHANNEL;
         Binding[] page = pages[i >>> 6];

@@ -180,7 +180,7 @@ class AllocationTest {
     // ------------------------------------------------------------------ channels (RFC 8656 §12)
 
     @ParameterizedTest
-    @ValueSource(ints = {-1, 0, 0x3FFF, 0x5000, 0xFFFF, 0x10000})
+    @ValueSource(ints = {-1, 0, 0x3FFF, 0x8000, 0xFFFF, 0x10000})
     void channelNumberOutOfRangeIsBadRequest(int number) {
         Allocation a = builder().build(t0);
         assertEquals(BindResult.BAD_NUMBER, a.bindChannel(number, addr("8.8.8.8", 5000), t0));
@@ -189,7 +189,7 @@ class AllocationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0x4000, 0x4001, 0x403F, 0x4040, 0x4ABC, 0x4FFF})
+    @ValueSource(ints = {0x4000, 0x4001, 0x403F, 0x4040, 0x4ABC, 0x4FFF, 0x5000, 0x796C, 0x7FFF})
     void channelNumbersInRangeBindBothWays(int number) {
         Allocation a = builder().build(t0);
         InetSocketAddress peer = addr("8.8.8.8", 5000);

@@ -14,9 +14,9 @@ public record ChannelNumber(int number) implements StunAttribute {
         Bytes.requireU16("channel number", number);
     }
 
-    /** True for 0x4000..0x4FFF, the range RFC 8656 §12 allows. */
+    /** True for 0x4000..0x7FFF: RFC 8656 §12's 0x4000..0x4FFF plus the rest of RFC 5766's range, still in use. */
     public boolean isValidChannel() {
-        return number >= 0x4000 && number <= 0x4FFF;
+        return number >= 0x4000 && number <= 0x7FFF;
     }
 
     @Override

@@ -3,7 +3,8 @@ package io.traverse.stun.codec;
 import io.netty.buffer.ByteBuf;
 
 /**
- * ChannelData messages (RFC 8656 §12.4): a 2-byte channel number (0x4000..0x4FFF), a 2-byte length of
+ * ChannelData messages (RFC 8656 §12.4): a 2-byte channel number (0x4000..0x4FFF per RFC 8656; 0x4000..0x7FFF accepted, the RFC 5766 range that
+ * coturn's turnutils_uclient and other RFC 5766-era clients still use, as coturn itself does), a 2-byte length of
  * the application data, then the data. Over UDP the datagram may or may not carry padding after the
  * data; over TCP/TLS the frame is padded to a multiple of 4 (§12.5).
  *
@@ -16,12 +17,12 @@ public final class ChannelData {
     /** Smallest channel number, RFC 8656 §12. */
     public static final int MIN_CHANNEL = 0x4000;
     /** Largest channel number, RFC 8656 §12. */
-    public static final int MAX_CHANNEL = 0x4FFF;
+    public static final int MAX_CHANNEL = 0x7FFF;
 
     private ChannelData() {
     }
 
-    /** True for 0x4000..0x4FFF. */
+    /** True for 0x4000..0x7FFF (see the class comment on the RFC 5766 range). */
     public static boolean isChannelNumber(int channel) {
         return channel >= MIN_CHANNEL && channel <= MAX_CHANNEL;
     }

@@ -7,7 +7,8 @@ import io.netty.buffer.ByteBuf;
  * (RFC 7983 §7 demultiplexing, RFC 8656 §12.5 framing).
  *
  * <p>First byte: 0–3 STUN (then the magic cookie is checked when 8 bytes are readable), 20–63 DTLS,
- * 64–79 ChannelData; everything else (ZRTP 16–19, RTP/RTCP 128–191, ...) is unknown here. On streams
+ * 64–127 ChannelData (RFC 7983 assigns 64–79; 80–127 are the rest of RFC 5766's channel range, still used by
+ * some clients); everything else (ZRTP 16–19, RTP/RTCP 128–191, ...) is unknown here. On streams
  * (TCP/TLS listeners) {@link #detectStream} instead recognises a TLS handshake record (22, then 3 as the
  * major version when available).
  */
@@ -21,7 +22,7 @@ public final class Framing {
     public enum Kind {
         /** A STUN message (first byte 0–3, magic cookie when visible). */
         STUN,
-        /** A TURN ChannelData message (first byte 64–79). */
+        /** A TURN ChannelData message (first byte 64–127). */
         CHANNEL_DATA,
         /** A TLS record starting a handshake (streams only). */
         TLS,
@@ -46,7 +47,7 @@ public final class Framing {
         if (first >= 20 && first <= 63) {
             return Kind.DTLS;
         }
-        if (first >= 64 && first <= 79) {
+        if (first >= 64 && first <= 127) {
             return Kind.CHANNEL_DATA;
         }
         return Kind.UNKNOWN;
@@ -65,7 +66,7 @@ public final class Framing {
         if (first <= 3) {
             return looksLikeStun(buf) ? Kind.STUN : Kind.UNKNOWN;
         }
-        if (first >= 64 && first <= 79) {
+        if (first >= 64 && first <= 127) {
             return Kind.CHANNEL_DATA;
         }
         if (first == 22 && (buf.readableBytes() < 2 || buf.getUnsignedByte(r + 1) == 3)) {
@@ -90,7 +91,7 @@ public final class Framing {
         if (first <= 3) {
             return looksLikeStun(buf) ? StunWire.HEADER_LENGTH + length : INVALID;
         }
-        if (first >= 64 && first <= 79) {
+        if (first >= 64 && first <= 127) {
             return ChannelData.streamFrameLength(length);
         }
         return INVALID;

@@ -112,7 +112,8 @@ class AttributeConstructionTest {
         assertEquals(ErrorCode.UNKNOWN_ATTRIBUTE, new ErrorCodeAttribute(420, "x").errorCode());
         assertEquals(4294967295L, new ConnectionId(-1).unsignedId());
         assertTrue(new ChannelNumber(0x4000).isValidChannel());
-        assertFalse(new ChannelNumber(0x5000).isValidChannel());
+        assertTrue(new ChannelNumber(0x5000).isValidChannel());
+        assertFalse(new ChannelNumber(0x8000).isValidChannel());
         assertTrue(new XorRelayedAddress(new InetSocketAddress("192.0.2.1", 1)).isXor());
         assertFalse(new MappedAddress(new InetSocketAddress("192.0.2.1", 1)).isXor());
         assertEquals(new AddressErrorCode(2, 440, "Address Family not Supported"),

@@ -29,7 +29,9 @@ class ChannelDataAndFramingTest {
         assertFalse(ChannelData.isChannelNumber(0x3FFF));
         assertTrue(ChannelData.isChannelNumber(0x4000));
         assertTrue(ChannelData.isChannelNumber(0x4FFF));
-        assertFalse(ChannelData.isChannelNumber(0x5000));
+        assertTrue(ChannelData.isChannelNumber(0x5000));
+        assertTrue(ChannelData.isChannelNumber(0x7FFF));
+        assertFalse(ChannelData.isChannelNumber(0x8000));
         assertFalse(ChannelData.isChannelNumber(-1));
     }
 
@@ -49,7 +51,8 @@ class ChannelDataAndFramingTest {
         assertTrue(ChannelData.isValid(buf("4001 0005 0102030405 000000")), "with padding");
         assertTrue(ChannelData.isValid(buf("4fff 0000")), "empty data");
         assertFalse(ChannelData.isValid(buf("4001 0006 0102030405")), "length exceeds datagram");
-        assertFalse(ChannelData.isValid(buf("5000 0000")), "reserved channel range");
+        assertTrue(ChannelData.isValid(buf("5000 0000")), "RFC 5766 range accepted");
+        assertFalse(ChannelData.isValid(buf("8000 0000")), "outside any channel range");
         assertFalse(ChannelData.isValid(buf("3fff 0000")), "below channel range");
         assertFalse(ChannelData.isValid(buf("4001 00")), "short header");
         ByteBuf offset = buf("ffff 4001 0001 aa").skipBytes(2);
@@ -84,7 +87,8 @@ class ChannelDataAndFramingTest {
         assertEquals(Kind.DTLS, Framing.detect(buf("16 fefd")));
         assertEquals(Kind.DTLS, Framing.detect(buf("14")));
         assertEquals(Kind.DTLS, Framing.detect(buf("3f")));
-        assertEquals(Kind.UNKNOWN, Framing.detect(buf("50 00")));
+        assertEquals(Kind.CHANNEL_DATA, Framing.detect(buf("50 00")), "RFC 5766 channel range");
+        assertEquals(Kind.CHANNEL_DATA, Framing.detect(buf("7f ff")), "RFC 5766 channel range");
         assertEquals(Kind.UNKNOWN, Framing.detect(buf("80 00")), "RTP");
         assertEquals(Kind.UNKNOWN, Framing.detect(buf("10")), "ZRTP");
         assertEquals(Kind.UNKNOWN, Framing.detect(buf("04")));
@@ -99,8 +103,8 @@ class ChannelDataAndFramingTest {
         assertEquals(Kind.UNKNOWN, Framing.detectStream(buf("17 0303")), "application data first");
         assertEquals(Kind.STUN, Framing.detectStream(buf("0003 0000 2112a442")));
         assertEquals(Kind.CHANNEL_DATA, Framing.detectStream(buf("4001 0004")));
-        assertEquals(Kind.UNKNOWN, Framing.detectStream(buf("50 4f 53 54")), "HTTP POST");
-        // "GET " starts with 'G' = 71, inside 64..79: by first bytes alone it is ChannelData (channel
+        assertEquals(Kind.UNKNOWN, Framing.detectStream(buf("80 4f 53 54")), "first byte above the channel range");
+        // "GET " starts with 'G' = 71, inside 64..127: by first bytes alone it is ChannelData (channel
         // 0x4745); the caller rejects it when no such channel is bound.
         assertEquals(Kind.CHANNEL_DATA, Framing.detectStream(buf("47 45 54 20")));
     }
@@ -115,7 +119,8 @@ class ChannelDataAndFramingTest {
         assertEquals(4 + 8, Framing.streamFrameLength(buf("4001 0005")));
         assertEquals(4, Framing.streamFrameLength(buf("4001 0000")));
         assertEquals(Framing.INVALID, Framing.streamFrameLength(buf("1603 0100")), "TLS on a plain stream");
-        assertEquals(Framing.INVALID, Framing.streamFrameLength(buf("5000 0000")));
+        assertEquals(4, Framing.streamFrameLength(buf("5000 0000")), "RFC 5766 channel range");
+        assertEquals(Framing.INVALID, Framing.streamFrameLength(buf("8000 0000")));
         ByteBuf two = buf("4001 0001 aa000000 0001 0000 2112a442 000000000000000000000000");
         assertEquals(8, Framing.streamFrameLength(two));
         two.skipBytes(8);

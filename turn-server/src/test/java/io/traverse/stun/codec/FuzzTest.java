@@ -94,7 +94,7 @@ class FuzzTest {
         if (buf.readerIndex() != 0 || buf.writerIndex() != readable) {
             throw new AssertionError("indices moved");
         }
-        if (kind == Framing.Kind.CHANNEL_DATA != (first >= 64 && first <= 79)) {
+        if (kind == Framing.Kind.CHANNEL_DATA != (first >= 64 && first <= 127)) {
             throw new AssertionError("detect CHANNEL_DATA mismatch: " + kind);
         }
         if (kind == Framing.Kind.STUN && first > 3) {
@@ -107,7 +107,7 @@ class FuzzTest {
             throw new AssertionError("NEED_MORE mismatch: " + frame);
         }
         if (frame != Framing.NEED_MORE && frame != Framing.INVALID) {
-            if (first >= 64 && first <= 79) {
+            if (first >= 64 && first <= 127) {
                 if (frame != ChannelData.streamFrameLength(length) || frame % 4 != 0) {
                     throw new AssertionError("ChannelData frame " + frame + " for length " + length);
                 }

@@ -1,0 +1,12 @@
+package io.traverse.server;
+
+import io.traverse.stun.StunMessage;
+import io.traverse.stun.codec.DecodedMessage;
+import io.traverse.stun.codec.Integrity;
+import io.traverse.transport.ClientLink;
+
+/** Encodes and writes a response to a request (SOFTWARE and FINGERPRINT rules applied by the implementation). */
+interface Responder {
+    /** Writes without flushing; returns the encoded bytes (for retransmission caches). */
+    byte[] respond(ClientLink link, DecodedMessage request, StunMessage.Builder response, Integrity integrity);
+}

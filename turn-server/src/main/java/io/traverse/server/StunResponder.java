@@ -1,0 +1,41 @@
+package io.traverse.server;
+
+import io.netty.buffer.Unpooled;
+import io.traverse.metrics.TraverseMetrics;
+import io.traverse.stun.ErrorCode;
+import io.traverse.stun.StunMessage;
+import io.traverse.stun.attr.ErrorCodeAttribute;
+import io.traverse.stun.attr.Software;
+import io.traverse.stun.codec.DecodedMessage;
+import io.traverse.stun.codec.Integrity;
+import io.traverse.stun.codec.StunEncoder;
+import io.traverse.transport.ClientLink;
+
+/**
+ * Writes responses: SOFTWARE when configured (never on a 401, which must stay small: it answers unauthenticated
+ * and possibly spoofed requests), the integrity the request was authenticated with, and FINGERPRINT when the
+ * request carried one (RFC 8489 §7.3).
+ */
+final class StunResponder implements Responder {
+    private final TraverseMetrics metrics;
+    private final Software software;
+
+    StunResponder(TraverseMetrics metrics, String software) {
+        this.metrics = metrics;
+        this.software = software == null || software.isEmpty() ? null : new Software(software);
+    }
+
+    @Override
+    public byte[] respond(ClientLink link, DecodedMessage request, StunMessage.Builder response,
+            Integrity integrity) {
+        StunMessage draft = response.build();
+        int code = draft.attribute(ErrorCodeAttribute.class).map(ErrorCodeAttribute::code).orElse(200);
+        if (software != null && code != ErrorCode.UNAUTHENTICATED.code()) {
+            response.add(software);
+        }
+        byte[] encoded = StunEncoder.encode(response.build(), integrity, request.hasFingerprint());
+        metrics.request(request.message().type().method().name(), code);
+        link.write(Unpooled.wrappedBuffer(encoded));
+        return encoded;
+    }
+}

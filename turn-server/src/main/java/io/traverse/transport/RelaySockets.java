@@ -1,0 +1,61 @@
+package io.traverse.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.traverse.metrics.TraverseMetrics;
+import io.traverse.turn.TurnClock;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/** Binds relay sockets on the event loop of the client they serve. */
+public final class RelaySockets {
+    /** {@code IP_MTU_DISCOVER = IP_PMTUDISC_DO}: sets DF on every datagram (RFC 8656 §14.8 DONT-FRAGMENT). */
+    private static final ChannelOption<Integer> IP_MTU_DISCOVER = new IntegerUnixChannelOption("IP_MTU_DISCOVER", 0, 10);
+    /** {@code IPV6_MTU_DISCOVER = IPV6_PMTUDISC_DO}: IPv6 never fragments in transit; this stops local fragmenting. */
+    private static final ChannelOption<Integer> IPV6_MTU_DISCOVER =
+            new IntegerUnixChannelOption("IPV6_MTU_DISCOVER", 41, 23);
+    private static final int PMTUDISC_DO = 2;
+
+    private final IoTransport io;
+    private final TurnClock clock;
+    private final TraverseMetrics metrics;
+
+    public RelaySockets(IoTransport io, TurnClock clock, TraverseMetrics metrics) {
+        this.io = io;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Whether DONT-FRAGMENT can be honoured (needs the native transport's socket options). */
+    public boolean supportsDontFragment() {
+        return io == IoTransport.EPOLL;
+    }
+
+    /** Binds a relay socket for {@code session} at {@code address}; completes on the client's loop. */
+    public ChannelFuture bind(RelaySession session, InetSocketAddress address, boolean dontFragment) {
+        InetAddress ip = address.getAddress();
+        Bootstrap b = new Bootstrap()
+                .group(session.link().eventLoop())
+                .channelFactory(() -> io.newDatagramChannel(ip))
+                .handler(new RelayPeerHandler(session, clock, metrics));
+        if (io == IoTransport.EPOLL) {
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, Listeners.MAX_DATAGRAM)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(Listeners.MAX_DATAGRAM * Listeners.DATAGRAMS_PER_READ));
+            if (ip instanceof Inet6Address) {
+                b.option(IoTransport.IPV6_V6ONLY, 1);
+            }
+            if (dontFragment) {
+                b.option(ip instanceof Inet6Address ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER, PMTUDISC_DO);
+            }
+        } else {
+            b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536));
+        }
+        return b.bind(address);
+    }
+}

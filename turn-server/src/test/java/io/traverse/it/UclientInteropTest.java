@@ -1,0 +1,184 @@
+package io.traverse.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Interop with coturn's turnutils_uclient and turnutils_peer (clients we did not write) relaying through
+ * Traverse: each run must report 0 lost packets. Refusals must make uclient fail.
+ */
+class UclientInteropTest {
+    private static final Pattern LOST = Pattern.compile("Total lost packets (\\d+) \\(([0-9.]+)%\\)");
+    private static final Pattern SENT = Pattern.compile("Total transmit time is \\d+");
+
+    @TempDir
+    static Path dir;
+
+    private static TestServer server;
+    private static Process peer4;
+    private static Process peer6;
+    private static int peerPort4;
+    private static int peerPort6;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TurnFixture.start(dir);
+        peerPort4 = freeUdpPort("127.0.0.1");
+        peerPort6 = freeUdpPort("::1");
+        peer4 = ExternalTool.start(dir.resolve("peer4.log"), "turnutils_peer", "-L", "127.0.0.1", "-p",
+                Integer.toString(peerPort4));
+        peer6 = ExternalTool.start(dir.resolve("peer6.log"), "turnutils_peer", "-L", "::1", "-p",
+                Integer.toString(peerPort6));
+        Thread.sleep(300);
+        assertTrue(peer4.isAlive(), "turnutils_peer (IPv4) exited: " + Files.readString(dir.resolve("peer4.log")));
+        assertTrue(peer6.isAlive(), "turnutils_peer (IPv6) exited: " + Files.readString(dir.resolve("peer6.log")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (peer4 != null) {
+            peer4.destroyForcibly();
+        }
+        if (peer6 != null) {
+            peer6.destroyForcibly();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static int freeUdpPort(String host) throws Exception {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(host), 0))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Runs uclient with the test user against the IPv4 UDP listener plus {@code flags}. */
+    private static ExternalTool.Result uclient(String server, int port, String peer, int peerPort,
+            String... flags) {
+        List<String> cmd = new ArrayList<>(List.of("turnutils_uclient"));
+        cmd.addAll(List.of(flags));
+        cmd.addAll(List.of("-n", "20", "-l", "120", "-z", "5", "-p", Integer.toString(port),
+                "-e", peer, "-r", Integer.toString(peerPort)));
+        cmd.add(server);
+        return ExternalTool.run(Duration.ofSeconds(60), cmd.toArray(new String[0]));
+    }
+
+    private static String[] withUser(String... flags) {
+        List<String> all = new ArrayList<>(List.of("-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
+        all.addAll(List.of(flags));
+        return all.toArray(new String[0]);
+    }
+
+    private static void assertNoLoss(ExternalTool.Result result) {
+        Matcher m = LOST.matcher(result.output());
+        assertTrue(m.find(), "uclient printed no loss summary (exit " + result.exitCode() + "):\n"
+                + tail(result.output()));
+        assertEquals("0", m.group(1), "lost packets:\n" + tail(result.output()));
+        assertEquals(0, result.exitCode(), tail(result.output()));
+        assertTrue(server.server().allocations().registered() >= 0);
+    }
+
+    private static String tail(String output) {
+        return output.length() > 6000 ? output.substring(output.length() - 6000) : output;
+    }
+
+    @Test
+    void udpChannels() {
+        assertNoLoss(uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4, withUser()));
+    }
+
+    @Test
+    void udpSendIndications() {
+        assertNoLoss(uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4, withUser("-s")));
+    }
+
+    @Test
+    void tcpClientTransport() {
+        assertNoLoss(uclient("127.0.0.1", server.tcp4().getPort(), "127.0.0.1", peerPort4, withUser("-t")));
+    }
+
+    @Test
+    void clientToClient() {
+        assertNoLoss(uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4, withUser("-y")));
+    }
+
+    @Test
+    void ipv6RelayWithIpv6Peer() {
+        assertNoLoss(uclient("::1", server.udp6().getPort(), "::1", peerPort6, withUser("-x")));
+    }
+
+    @Test
+    void explicitIpv4Relay() {
+        assertNoLoss(uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4, withUser("-X")));
+    }
+
+    @Test
+    void dualAllocation() {
+        assertNoLoss(uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4, withUser("-Z")));
+    }
+
+    @Test
+    void dontFragment() {
+        assertNoLoss(uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4, withUser("-g")));
+    }
+
+    @Test
+    void extraRequests() {
+        assertNoLoss(uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4, withUser("-G")));
+    }
+
+    @Test
+    void restSecret() {
+        assertNoLoss(uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4,
+                "-u", "carol", "-W", TurnFixture.REST_SECRET));
+    }
+
+    @Test
+    void fortyClients() {
+        List<String> flags = List.of("-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD, "-m", "40");
+        List<String> cmd = new ArrayList<>(List.of("turnutils_uclient"));
+        cmd.addAll(flags);
+        cmd.addAll(List.of("-n", "200", "-l", "120", "-z", "5", "-p", Integer.toString(server.udp4().getPort()),
+                "-e", "127.0.0.1", "-r", Integer.toString(peerPort4), "127.0.0.1"));
+        assertNoLoss(ExternalTool.run(Duration.ofSeconds(120), cmd.toArray(new String[0])));
+    }
+
+    private static void assertRefused(ExternalTool.Result result) {
+        Matcher m = LOST.matcher(result.output());
+        assertTrue(result.exitCode() != 0 || !m.find(), "uclient must fail:\n" + tail(result.output()));
+    }
+
+    @Test
+    void wrongPasswordIsRefused() {
+        assertRefused(uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4,
+                "-u", TurnFixture.USER, "-w", "wrong"));
+    }
+
+    @Test
+    void unknownUserIsRefused() {
+        assertRefused(uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4,
+                "-u", "mallory", "-w", "whatever"));
+    }
+
+    @Test
+    void wrongRestSecretIsRefused() {
+        assertRefused(uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4,
+                "-u", "carol", "-W", "not-the-secret"));
+    }
+}
