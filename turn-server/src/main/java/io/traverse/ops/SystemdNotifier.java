@@ -204,7 +204,10 @@ public final class SystemdNotifier implements AutoCloseable {
         return group == null ? Optional.empty() : startWatchdog(group.next());
     }
 
-    /** Stops the watchdog pings, closes the socket and ends the notifier's thread. Idempotent. */
+    /**
+     * Stops the watchdog pings, closes the socket and ends the notifier's thread. Notifications already
+     * sent are written first; later ones complete with {@code false}. Idempotent.
+     */
     @Override
     public void close() {
         ChannelFuture last;

@@ -30,6 +30,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,7 +71,7 @@ class SystemdNotifierTest {
         receiver = new Bootstrap()
                 .group(group)
                 .channel(EpollDomainDatagramChannel.class)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(8192))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(8192))
                 .handler(new SimpleChannelInboundHandler<DomainDatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DomainDatagramPacket packet) {
@@ -161,22 +162,25 @@ class SystemdNotifierTest {
     void watchdogPingsAtHalfTheTimeout() throws Exception {
         Map<String, String> env = Map.of("NOTIFY_SOCKET", socketPath(), "WATCHDOG_USEC", "200000");
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-        try (SystemdNotifier notifier = new SystemdNotifier(env)) {
+        SystemdNotifier notifier = new SystemdNotifier(env);
+        try {
             assertEquals(Duration.ofMillis(200), notifier.watchdogTimeout().orElseThrow());
             assertEquals(Duration.ofMillis(100), notifier.watchdogPingInterval().orElseThrow());
             long start = System.nanoTime();
-            assertTrue(notifier.startWatchdog(executor).isPresent());
+            ScheduledFuture<?> task = notifier.startWatchdog(executor).orElseThrow();
             for (int i = 0; i < 3; i++) {
                 assertEquals("WATCHDOG=1", next());
             }
             long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(elapsedMillis >= 150, "three pings 100 ms apart came after only " + elapsedMillis + " ms");
             notifier.close();
+            assertTrue(task.isCancelled(), "close() stops the pings");
             Thread.sleep(300);
             received.clear();
             Thread.sleep(300);
             assertNull(received.poll(), "pings continued after close()");
         } finally {
+            notifier.close();
             executor.shutdownNow();
         }
     }
