@@ -5,18 +5,23 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-need_tools=(turnutils_stunclient turnutils_uclient turnutils_peer turnutils_natdiscovery)
-missing=()
-for tool in "${need_tools[@]}"; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+# tool -> Debian package that provides it
+declare -A package_of=(
+  [turnutils_stunclient]=coturn [turnutils_uclient]=coturn [turnutils_peer]=coturn
+  [turnutils_natdiscovery]=coturn [systemd-analyze]=systemd
+)
+packages=()
+for tool in "${!package_of[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || packages+=("${package_of[$tool]}")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "scripts/test.sh: installing coturn for ${missing[*]}" >&2
+if [ ${#packages[@]} -gt 0 ]; then
+  mapfile -t packages < <(printf '%s\n' "${packages[@]}" | sort -u)
+  echo "scripts/test.sh: installing ${packages[*]}" >&2
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq coturn >/dev/null
+  "${sudo_cmd[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
   # The Debian package may enable a coturn service; Traverse's tests never need it running.
   if command -v systemctl >/dev/null 2>&1; then "${sudo_cmd[@]}" systemctl disable --now coturn >/dev/null 2>&1 || true; fi
 fi
