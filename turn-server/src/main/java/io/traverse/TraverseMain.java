@@ -7,6 +7,7 @@ import io.traverse.config.ConfigException;
 import io.traverse.config.ConfigLoader;
 import io.traverse.config.TraverseConfig;
 import io.traverse.metrics.TraverseMetrics;
+import io.traverse.ops.SystemdNotifier;
 import io.traverse.server.TraverseServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,29 +86,68 @@ public final class TraverseMain implements Callable<Integer> {
         }
         TraverseConfig cfg;
         try {
-            cfg = file == null ? ConfigLoader.parse("", overrides) : ConfigLoader.load(file, overrides);
+            cfg = load(file, overrides);
         } catch (ConfigException e) {
             System.err.println("traverse: invalid configuration" + (file == null ? "" : " in " + file) + ":");
             System.err.println(e.getMessage());
             return 2;
         }
         applyLogLevel(cfg.logging().level().name());
+        SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TraverseServer server;
         try {
             server = TraverseServer.start(cfg, new TraverseMetrics(registry));
         } catch (Exception e) {
-            LOG.error("failed to start: {}", e.toString());
+            LOG.error("failed to start: {}", e.getMessage());
+            notifier.close();
             return 1;
         }
+        notifier.ready();
+        notifier.startWatchdog();
+        Path configFile = file;
+        installReloadHandler(() -> {
+            // SIGHUP: re-read the config file and apply what can change without a restart.
+            notifier.reloading();
+            try {
+                TraverseConfig fresh = load(configFile, overrides);
+                applyLogLevel(fresh.logging().level().name());
+                server.reload(fresh);
+            } catch (ConfigException e) {
+                LOG.error("reload refused, configuration unchanged:\n{}", e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("reload failed: {}", e.toString());
+            }
+            notifier.ready();
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
+            try {
+                notifier.stopping().get(1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // best effort
+            }
             server.close();
+            notifier.close();
             stopped.countDown();
         }, "traverse-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static TraverseConfig load(Path file, Map<String, String> overrides) throws ConfigException {
+        return file == null ? ConfigLoader.parse("", overrides) : ConfigLoader.load(file, overrides);
+    }
+
+    /** SIGHUP → {@code action} on the JVM's signal thread (sun.misc.Signal: the only way a JVM can catch it). */
+    @SuppressWarnings("removal")
+    private static void installReloadHandler(Runnable action) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            LOG.warn("SIGHUP reload unavailable on this platform: {}", e.toString());
+        }
     }
 
     static void applyLogLevel(String level) {

@@ -23,7 +23,6 @@ import io.traverse.metrics.TraverseMetrics;
 import io.traverse.transport.IoTransport;
 import io.traverse.transport.Listeners;
 import io.traverse.transport.RelaySockets;
-import io.traverse.turn.AllocationListener;
 import io.traverse.turn.AllocationRegistry;
 import io.traverse.turn.IpRange;
 import io.traverse.turn.Lifetimes;
@@ -65,17 +64,20 @@ public final class TraverseServer implements AutoCloseable {
     private final IoTransport io;
     private final AllocationRegistry registry;
     private final CredentialFiles credentialFiles;
-    private final List<InetAddress> relayAddresses;
+    private final List<RelayFamily> families;
+    private final TurnService turn;
 
     private TraverseServer(EventLoopGroup group, IoTransport io, List<Channel> channels, List<BoundListener> bound,
-            AllocationRegistry registry, CredentialFiles credentialFiles, List<InetAddress> relayAddresses) {
+            AllocationRegistry registry, CredentialFiles credentialFiles, List<RelayFamily> families,
+            TurnService turn) {
         this.group = group;
         this.io = io;
         this.channels = channels;
         this.bound = bound;
         this.registry = registry;
         this.credentialFiles = credentialFiles;
-        this.relayAddresses = relayAddresses;
+        this.families = families;
+        this.turn = turn;
     }
 
     /**
@@ -119,12 +121,13 @@ public final class TraverseServer implements AutoCloseable {
         EventLoopGroup group = io.newEventLoopGroup(loops);
         List<Channel> channels = new ArrayList<>();
         List<BoundListener> bound = new ArrayList<>();
+        TurnService turn;
         try {
             PeerPolicy policy = peerPolicy(config, families);
             StunResponder responder = new StunResponder(metrics, config.server().software());
             AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), families,
                     lifetimes, relay.dontFragment(), clock, responder, metrics);
-            TurnService turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate);
+            turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate);
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn);
             Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics);
             for (ListenerConfig listener : config.listeners()) {
@@ -158,15 +161,13 @@ public final class TraverseServer implements AutoCloseable {
         for (BoundListener listener : bound) {
             LOG.info("listening on {} {}", listener.protocol().configName(), listener.address());
         }
-        List<InetAddress> relayAddresses = new ArrayList<>();
         for (RelayFamily family : families) {
-            relayAddresses.add(family.bind());
             LOG.info("relay address {} (advertised as {}), ports {}-{}", family.bind().getHostAddress(),
                     family.advertised().getHostAddress(), relay.portRange().min(), relay.portRange().max());
         }
         LOG.info("Traverse started: {} event loops, I/O {}", loops, io.name().toLowerCase(Locale.ROOT));
         return new TraverseServer(group, io, channels, List.copyOf(bound), registry, credentialFiles,
-                List.copyOf(relayAddresses));
+                List.copyOf(families), turn);
     }
 
     private static CredentialFiles loadCredentials(AuthConfig auth, CredentialStore store, Clock clock) {
@@ -297,6 +298,16 @@ public final class TraverseServer implements AutoCloseable {
     /** Re-reads the users and secrets files now (SIGHUP). */
     public boolean reloadCredentials() {
         return credentialFiles == null || credentialFiles.reload();
+    }
+
+    /**
+     * Applies the reloadable parts of {@code config} without dropping allocations: credentials are re-read and
+     * the peer policy is rebuilt. Listeners, relay addresses and limits need a restart.
+     */
+    public void reload(TraverseConfig config) {
+        reloadCredentials();
+        turn.policy(peerPolicy(config, families));
+        LOG.info("reloaded credentials and peer policy");
     }
 
     @Override

@@ -36,7 +36,7 @@ final class TurnService {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TurnService.class);
     private final Authenticator authenticator;
     private final AllocationRegistry registry;
-    private final PeerPolicy policy;
+    private volatile PeerPolicy policy;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
     private final Responder responder;
@@ -51,6 +51,11 @@ final class TurnService {
         this.metrics = metrics;
         this.responder = responder;
         this.allocateHandler = allocateHandler;
+    }
+
+    /** Replaces the peer policy (reload); requests already checked keep their answer. */
+    void policy(PeerPolicy policy) {
+        this.policy = policy;
     }
 
     /** Whether {@code method} is a TURN request handled here. */
