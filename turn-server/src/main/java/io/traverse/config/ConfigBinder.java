@@ -27,9 +27,11 @@ final class ConfigBinder {
         TlsConfig tls = tls(b.section(m, "tls"));
         AdminConfig admin = admin(b.section(m, "admin"));
         LoggingConfig logging = logging(b.section(m, "logging"));
+        NatDiscoveryConfig natDiscovery = natDiscovery(b.section(m, "nat-discovery"));
         m.finish();
         return b.construct("",
-                () -> new TraverseConfig(server, listeners, relay, auth, peers, tls, admin, logging), null);
+                () -> new TraverseConfig(server, listeners, relay, auth, peers, tls, admin, logging, natDiscovery),
+                null);
     }
 
     private ServerConfig server(MapReader m) {
@@ -152,6 +154,14 @@ final class ConfigBinder {
         Duration idle = b.value(m, "idle-timeout", d.idleTimeout(), false, b::duration);
         m.finish();
         return b.construct("tls", () -> new TlsConfig(certificate, privateKey, handshake, idle), d);
+    }
+
+    private NatDiscoveryConfig natDiscovery(MapReader m) {
+        NatDiscoveryConfig d = NatDiscoveryConfig.defaults();
+        InetAddress alternate = b.value(m, "alternate-address", d.alternateAddress(), true, b::address);
+        int port = b.value(m, "alternate-port", d.alternatePort(), false, b::integer);
+        m.finish();
+        return b.construct("nat-discovery", () -> new NatDiscoveryConfig(alternate, port), d);
     }
 
     private AdminConfig admin(MapReader m) {

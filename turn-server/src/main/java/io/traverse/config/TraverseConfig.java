@@ -22,7 +22,8 @@ public record TraverseConfig(
         PeerPolicyConfig peers,
         TlsConfig tls,
         AdminConfig admin,
-        LoggingConfig logging) {
+        LoggingConfig logging,
+        NatDiscoveryConfig natDiscovery) {
 
     public TraverseConfig {
         Validator v = new Validator();
@@ -33,6 +34,7 @@ public record TraverseConfig(
         v.notNull("tls", tls);
         v.notNull("admin", admin);
         v.notNull("logging", logging);
+        v.notNull("nat-discovery", natDiscovery);
         if (v.list("listeners", listeners)) {
             checkListeners(v, listeners, tls, admin);
         }
@@ -90,7 +92,8 @@ public record TraverseConfig(
                 PeerPolicyConfig.defaults(),
                 TlsConfig.defaults(),
                 AdminConfig.defaults(),
-                LoggingConfig.defaults());
+                LoggingConfig.defaults(),
+                NatDiscoveryConfig.defaults());
     }
 
     /** udp://0.0.0.0:3478, udp://[::]:3478, tcp://0.0.0.0:3478, tcp://[::]:3478. */

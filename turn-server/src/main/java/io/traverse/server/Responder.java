@@ -8,5 +8,13 @@ import io.traverse.transport.ClientLink;
 /** Encodes and writes a response to a request (SOFTWARE and FINGERPRINT rules applied by the implementation). */
 interface Responder {
     /** Writes without flushing; returns the encoded bytes (for retransmission caches). */
-    byte[] respond(ClientLink link, DecodedMessage request, StunMessage.Builder response, Integrity integrity);
+    default byte[] respond(ClientLink link, DecodedMessage request, StunMessage.Builder response,
+            Integrity integrity) {
+        byte[] encoded = encode(request, response, integrity);
+        link.write(io.netty.buffer.Unpooled.wrappedBuffer(encoded));
+        return encoded;
+    }
+
+    /** Encodes (and counts) a response without sending it. */
+    byte[] encode(DecodedMessage request, StunMessage.Builder response, Integrity integrity);
 }

@@ -24,11 +24,13 @@ final class StunDispatcher implements StunHandler {
     private final TraverseMetrics metrics;
     private final Responder responder;
     private final TurnService turn;
+    private final BindingHandler binding;
 
-    StunDispatcher(TraverseMetrics metrics, Responder responder, TurnService turn) {
+    StunDispatcher(TraverseMetrics metrics, Responder responder, TurnService turn, BindingHandler binding) {
         this.metrics = metrics;
         this.responder = responder;
         this.turn = turn;
+        this.binding = binding;
     }
 
     /** Handles one STUN message; {@code packet} is not released here. */
@@ -80,8 +82,7 @@ final class StunDispatcher implements StunHandler {
         }
         Method method = request.type().method();
         if (method.equals(Method.BINDING)) {
-            responder.respond(link, decoded, BindingHandler.respond(request, link.fiveTuple().client()),
-                    Integrity.none());
+            binding.onBinding(decoded, link);
         } else if (TurnService.handles(method)) {
             turn.onRequest(decoded, link);
         } else {

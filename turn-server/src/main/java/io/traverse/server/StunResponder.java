@@ -1,6 +1,5 @@
 package io.traverse.server;
 
-import io.netty.buffer.Unpooled;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.stun.ErrorCode;
 import io.traverse.stun.StunMessage;
@@ -9,7 +8,6 @@ import io.traverse.stun.attr.Software;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
 import io.traverse.stun.codec.StunEncoder;
-import io.traverse.transport.ClientLink;
 
 /**
  * Writes responses: SOFTWARE when configured (never on a 401, which must stay small: it answers unauthenticated
@@ -26,8 +24,7 @@ final class StunResponder implements Responder {
     }
 
     @Override
-    public byte[] respond(ClientLink link, DecodedMessage request, StunMessage.Builder response,
-            Integrity integrity) {
+    public byte[] encode(DecodedMessage request, StunMessage.Builder response, Integrity integrity) {
         StunMessage draft = response.build();
         int code = draft.attribute(ErrorCodeAttribute.class).map(ErrorCodeAttribute::code).orElse(200);
         if (software != null && code != ErrorCode.UNAUTHENTICATED.code()) {
@@ -35,7 +32,6 @@ final class StunResponder implements Responder {
         }
         byte[] encoded = StunEncoder.encode(response.build(), integrity, request.hasFingerprint());
         metrics.request(request.message().type().method().name(), code);
-        link.write(Unpooled.wrappedBuffer(encoded));
         return encoded;
     }
 }

@@ -128,7 +128,9 @@ public final class TraverseServer implements AutoCloseable {
             AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), families,
                     lifetimes, relay.dontFragment(), clock, responder, metrics);
             turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate);
-            StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn);
+            NatDiscovery natDiscovery = new NatDiscovery();
+            StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
+                    new BindingHandler(responder, natDiscovery));
             Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics);
             for (ListenerConfig listener : config.listeners()) {
                 InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
@@ -150,6 +152,9 @@ public final class TraverseServer implements AutoCloseable {
                                 + listener.protocol().configName() + " is not supported yet");
                 }
             }
+            if (config.natDiscovery().enabled()) {
+                bindNatDiscovery(config, listeners, natDiscovery, channels, bound);
+            }
         } catch (RuntimeException | InterruptedException e) {
             channels.forEach(Channel::close);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -168,6 +173,57 @@ public final class TraverseServer implements AutoCloseable {
         LOG.info("Traverse started: {} event loops, I/O {}", loops, io.name().toLowerCase(Locale.ROOT));
         return new TraverseServer(group, io, channels, List.copyOf(bound), registry, credentialFiles,
                 List.copyOf(families), turn);
+    }
+
+    /**
+     * RFC 5780: every UDP listener on a concrete address A1:P1 gets companions on A1:P2, A2:P1 and A2:P2, all
+     * serving the same requests; Binding answers from the address CHANGE-REQUEST selects.
+     */
+    private static void bindNatDiscovery(TraverseConfig config, Listeners listeners, NatDiscovery natDiscovery,
+            List<Channel> channels, List<BoundListener> bound) throws InterruptedException {
+        InetAddress ip2 = config.natDiscovery().alternateAddress();
+        for (BoundListener primary : List.copyOf(bound)) {
+            InetSocketAddress a1p1 = primary.address();
+            if (primary.protocol() != Protocol.UDP
+                    || (a1p1.getAddress() instanceof Inet6Address) != (ip2 instanceof Inet6Address)) {
+                continue;
+            }
+            if (a1p1.getAddress().isAnyLocalAddress()) {
+                LOG.warn("nat-discovery: UDP listener {} is on a wildcard address; RFC 5780 needs concrete "
+                        + "addresses, so it is not enabled there", a1p1);
+                continue;
+            }
+            int configuredPort = config.natDiscovery().alternatePort();
+            InetSocketAddress a1p2 = new InetSocketAddress(a1p1.getAddress(),
+                    configuredPort != 0 ? configuredPort : a1p1.getPort() + 1);
+            List<Channel> c12 = listeners.bindUdp(a1p2);
+            a1p2 = (InetSocketAddress) c12.get(0).localAddress();
+            List<Channel> c21 = listeners.bindUdp(new InetSocketAddress(ip2, a1p1.getPort()));
+            List<Channel> c22 = listeners.bindUdp(new InetSocketAddress(ip2, a1p2.getPort()));
+            channels.addAll(c12);
+            channels.addAll(c21);
+            channels.addAll(c22);
+            java.util.Map<InetSocketAddress, Channel> quadChannels = new java.util.LinkedHashMap<>();
+            quadChannels.put(a1p1, channelAt(channels, a1p1));
+            quadChannels.put(a1p2, c12.get(0));
+            quadChannels.put((InetSocketAddress) c21.get(0).localAddress(), c21.get(0));
+            quadChannels.put((InetSocketAddress) c22.get(0).localAddress(), c22.get(0));
+            natDiscovery.register(new NatDiscovery.Quad(a1p1.getAddress(), ip2, a1p1.getPort(), a1p2.getPort()),
+                    quadChannels);
+            for (InetSocketAddress extra : List.copyOf(quadChannels.keySet()).subList(1, 4)) {
+                bound.add(new BoundListener(Protocol.UDP, extra));
+            }
+            LOG.info("nat-discovery (RFC 5780) on {}", quadChannels.keySet());
+        }
+    }
+
+    private static Channel channelAt(List<Channel> channels, InetSocketAddress local) {
+        for (Channel c : channels) {
+            if (local.equals(c.localAddress()) && c instanceof io.netty.channel.socket.DatagramChannel) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("no channel bound at " + local);
     }
 
     private static CredentialFiles loadCredentials(AuthConfig auth, CredentialStore store, Clock clock) {
