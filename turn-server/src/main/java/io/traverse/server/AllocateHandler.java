@@ -50,6 +50,7 @@ final class AllocateHandler {
 
     private final AllocationRegistry registry;
     private final RelaySockets relaySockets;
+    private final TcpRelay tcpRelay;
     private final List<RelayFamily> families;
     private final Lifetimes lifetimes;
     private final boolean dontFragmentEnabled;
@@ -57,11 +58,13 @@ final class AllocateHandler {
     private final Responder responder;
     private final TraverseMetrics metrics;
 
-    AllocateHandler(AllocationRegistry registry, RelaySockets relaySockets, List<RelayFamily> families,
+    AllocateHandler(AllocationRegistry registry, RelaySockets relaySockets, TcpRelay tcpRelay,
+            List<RelayFamily> families,
             Lifetimes lifetimes, boolean dontFragmentEnabled, TurnClock clock, Responder responder,
             TraverseMetrics metrics) {
         this.registry = registry;
         this.relaySockets = relaySockets;
+        this.tcpRelay = tcpRelay;
         this.families = List.copyOf(families);
         this.lifetimes = lifetimes;
         this.dontFragmentEnabled = dontFragmentEnabled && relaySockets.supportsDontFragment();
@@ -91,8 +94,18 @@ final class AllocateHandler {
             error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
-        if (transport.get().protocol() != RequestedTransport.UDP) {
+        boolean tcp = transport.get().protocol() == RequestedTransport.TCP;
+        if (!tcp && transport.get().protocol() != RequestedTransport.UDP) {
             error(link, decoded, auth, ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL);
+            return;
+        }
+        if (tcp && (!link.isStream() || request.attribute(DontFragment.class).isPresent()
+                || request.attribute(EvenPort.class).isPresent()
+                || request.attribute(ReservationToken.class).isPresent()
+                || request.attribute(AdditionalAddressFamily.class).isPresent())) {
+            // RFC 6062 §5.1: a TCP allocation needs a TCP or TLS control connection, and DONT-FRAGMENT, EVEN-PORT
+            // and RESERVATION-TOKEN have no meaning for it → 400 (dual-stack TCP allocations are not offered).
+            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
         // §7.2 step 4: DONT-FRAGMENT that cannot be honoured → 420 listing it.
@@ -166,7 +179,7 @@ final class AllocateHandler {
         }
         AllocationPermit permit = ((ReserveResult.Granted) reserved).permit();
         Pending pending = new Pending(decoded, link, auth, permit, dontFragment, evenPort.orElse(null),
-                claimedPort, primary, secondary, additionalFamily.isPresent());
+                claimedPort, primary, secondary, additionalFamily.isPresent(), tcp);
         pending.bindPrimary(0);
     }
 
@@ -186,6 +199,9 @@ final class AllocateHandler {
         }
         RelaySession session = (RelaySession) allocation.attachment();
         session.close();
+        if (session.isTcp()) {
+            tcpRelay.forget(allocation);
+        }
         for (RelayFamily f : families) {
             int port = session.port(f.isIpv6());
             if (port > 0) {
@@ -218,7 +234,7 @@ final class AllocateHandler {
 
         Pending(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth, AllocationPermit permit,
                 boolean dontFragment, EvenPort evenPort, int claimedPort, RelayFamily primary,
-                RelayFamily secondary, boolean additionalRequested) {
+                RelayFamily secondary, boolean additionalRequested, boolean tcp) {
             this.decoded = decoded;
             this.link = link;
             this.auth = auth;
@@ -229,7 +245,7 @@ final class AllocateHandler {
             this.primary = primary;
             this.secondary = secondary;
             this.additionalRequested = additionalRequested;
-            this.session = new RelaySession(link);
+            this.session = new RelaySession(link, tcp);
         }
 
         void bindPrimary(int attempt) {
@@ -297,7 +313,8 @@ final class AllocateHandler {
 
         private void bind(RelayFamily family, int port, Runnable next, Runnable retry) {
             InetSocketAddress address = new InetSocketAddress(family.bind(), port);
-            ChannelFuture future = relaySockets.bind(session, address, dontFragment);
+            ChannelFuture future = session.isTcp() ? tcpRelay.listen(session, address)
+                    : relaySockets.bind(session, address, dontFragment);
             future.addListener(f -> {
                 if (f.isSuccess()) {
                     session.relay(future.channel(), port, family.isIpv6());

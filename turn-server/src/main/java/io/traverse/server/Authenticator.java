@@ -64,13 +64,16 @@ final class Authenticator {
         this.offered = new PasswordAlgorithms(list);
     }
 
-    Result authenticate(DecodedMessage decoded, InetSocketAddress client, String transport) {
+    Result authenticate(DecodedMessage decoded, InetSocketAddress source, String transport) {
+        // Nonces are bound to the client's IP and transport, not its port: RFC 6062 data connections and clients
+        // behind a NAT that rebinds ports reuse the nonce of their first connection.
+        InetSocketAddress client = new InetSocketAddress(source.getAddress(), 0);
         StunMessage request = decoded.message();
         boolean sha256 = decoded.hasMessageIntegritySha256();
         if (!sha256 && !decoded.hasMessageIntegrity()) {
             // §9.2.4 first bullet: no integrity → 401 with REALM and a fresh NONCE. Rate limited per source,
             // and no larger than needed (no SOFTWARE, no reason text beyond the default).
-            if (!unauthenticatedLimiter.tryAcquire(client.getAddress())) {
+            if (!unauthenticatedLimiter.tryAcquire(source.getAddress())) {
                 return new Dropped("rate_limited");
             }
             return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "no_integrity");

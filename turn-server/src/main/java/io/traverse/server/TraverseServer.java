@@ -23,6 +23,7 @@ import io.traverse.metrics.TraverseMetrics;
 import io.traverse.transport.IoTransport;
 import io.traverse.transport.Listeners;
 import io.traverse.transport.RelaySockets;
+import io.traverse.transport.TcpRelaySockets;
 import io.traverse.turn.AllocationRegistry;
 import io.traverse.turn.IpRange;
 import io.traverse.turn.Lifetimes;
@@ -125,9 +126,13 @@ public final class TraverseServer implements AutoCloseable {
         try {
             PeerPolicy policy = peerPolicy(config, families);
             StunResponder responder = new StunResponder(metrics, config.server().software());
-            AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), families,
-                    lifetimes, relay.dontFragment(), clock, responder, metrics);
-            turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate);
+            TurnService[] turnRef = new TurnService[1];
+            TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> turnRef[0].policy(), responder, clock,
+                    metrics);
+            AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), tcpRelay,
+                    families, lifetimes, relay.dontFragment(), clock, responder, metrics);
+            turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate, tcpRelay);
+            turnRef[0] = turn;
             NatDiscovery natDiscovery = new NatDiscovery();
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
                     new BindingHandler(responder, natDiscovery));

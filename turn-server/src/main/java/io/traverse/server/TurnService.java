@@ -41,9 +41,10 @@ final class TurnService {
     private final TraverseMetrics metrics;
     private final Responder responder;
     private final AllocateHandler allocateHandler;
+    private final TcpRelay tcpRelay;
 
     TurnService(Authenticator authenticator, AllocationRegistry registry, PeerPolicy policy, TurnClock clock,
-            TraverseMetrics metrics, Responder responder, AllocateHandler allocateHandler) {
+            TraverseMetrics metrics, Responder responder, AllocateHandler allocateHandler, TcpRelay tcpRelay) {
         this.authenticator = authenticator;
         this.registry = registry;
         this.policy = policy;
@@ -51,6 +52,11 @@ final class TurnService {
         this.metrics = metrics;
         this.responder = responder;
         this.allocateHandler = allocateHandler;
+        this.tcpRelay = tcpRelay;
+    }
+
+    PeerPolicy policy() {
+        return policy;
     }
 
     /** Replaces the peer policy (reload); requests already checked keep their answer. */
@@ -61,7 +67,8 @@ final class TurnService {
     /** Whether {@code method} is a TURN request handled here. */
     static boolean handles(Method method) {
         return method.equals(Method.ALLOCATE) || method.equals(Method.REFRESH)
-                || method.equals(Method.CREATE_PERMISSION) || method.equals(Method.CHANNEL_BIND);
+                || method.equals(Method.CREATE_PERMISSION) || method.equals(Method.CHANNEL_BIND)
+                || method.equals(Method.CONNECT) || method.equals(Method.CONNECTION_BIND);
     }
 
     void onRequest(DecodedMessage decoded, ClientLink link) {
@@ -82,6 +89,15 @@ final class TurnService {
             allocateHandler.allocate(decoded, link, auth);
             return;
         }
+        if (method.equals(Method.CONNECTION_BIND)) {
+            // RFC 6062 §5.4: arrives on a new connection that has no allocation of its own.
+            if (registry.find(link.fiveTuple()) != null) {
+                error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            } else {
+                tcpRelay.connectionBind(decoded, link, auth);
+            }
+            return;
+        }
         Allocation allocation = registry.find(link.fiveTuple());
         StunMessage request = decoded.message();
         long now = clock.nanos();
@@ -95,10 +111,21 @@ final class TurnService {
             error(link, decoded, auth, ErrorCode.WRONG_CREDENTIALS);
             return;
         }
+        boolean tcpAllocation = ((RelaySession) allocation.attachment()).isTcp();
         if (method.equals(Method.REFRESH)) {
             refresh(decoded, link, auth, allocation, now);
         } else if (method.equals(Method.CREATE_PERMISSION)) {
             createPermission(decoded, link, auth, allocation, now);
+        } else if (method.equals(Method.CONNECT)) {
+            if (!tcpAllocation) {
+                // RFC 6062 §5.2: Connect on a UDP allocation → 400.
+                error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            } else {
+                tcpRelay.connect(decoded, link, auth, allocation);
+            }
+        } else if (tcpAllocation) {
+            // Channels belong to UDP relaying; a TCP allocation carries data on its data connections (RFC 6062).
+            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
         } else {
             channelBind(decoded, link, auth, allocation, now);
         }
@@ -197,7 +224,12 @@ final class TurnService {
             metrics.dropped(DropReason.NO_PERMISSION);
             return;
         }
-        Channel relay = ((RelaySession) allocation.attachment()).relayFor(target.getAddress());
+        RelaySession session = (RelaySession) allocation.attachment();
+        if (session.isTcp()) {
+            metrics.dropped(DropReason.UNEXPECTED_CLASS);
+            return;
+        }
+        Channel relay = session.relayFor(target.getAddress());
         byte[] payload = data.data();
         relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(payload), target), relay.voidPromise());
         metrics.relayed(true, payload.length);

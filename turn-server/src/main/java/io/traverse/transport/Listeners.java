@@ -92,9 +92,10 @@ public final class Listeners {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(
-                                new StreamFrameDecoder(() -> metrics.dropped(DropReason.MALFORMED)),
-                                new StreamServerHandler(dispatcher, newRelay(), metrics, TransportProtocol.TCP));
+                        ch.pipeline()
+                                .addLast("framer", new StreamFrameDecoder(() -> metrics.dropped(DropReason.MALFORMED)))
+                                .addLast("stun", new StreamServerHandler(dispatcher, newRelay(), metrics,
+                                        TransportProtocol.TCP));
                     }
                 });
         if (io == IoTransport.EPOLL && address.getAddress() instanceof Inet6Address) {

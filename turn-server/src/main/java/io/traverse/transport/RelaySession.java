@@ -18,9 +18,19 @@ public final class RelaySession {
     private int port4 = -1;
     private int port6 = -1;
     private ScheduledFuture<?> sweep;
+    private final java.util.Set<Channel> owned = new java.util.LinkedHashSet<>();
+    private boolean closed;
 
-    public RelaySession(ClientLink link) {
+    private final boolean tcp;
+
+    public RelaySession(ClientLink link, boolean tcp) {
         this.link = link;
+        this.tcp = tcp;
+    }
+
+    /** Whether this is an RFC 6062 TCP allocation (its relay is a listening socket, not a datagram socket). */
+    public boolean isTcp() {
+        return tcp;
     }
 
     public ClientLink link() {
@@ -58,8 +68,25 @@ public final class RelaySession {
         this.sweep = sweep;
     }
 
-    /** Closes the relay sockets and stops the sweep timer. */
+    /**
+     * Ties {@code channel} (an RFC 6062 peer connection) to this allocation: it is closed with it. Call on the
+     * allocation's loop.
+     */
+    public void own(Channel channel) {
+        if (closed) {
+            channel.close();
+            return;
+        }
+        owned.add(channel);
+        channel.closeFuture().addListener(f -> owned.remove(channel));
+    }
+
+    /** Closes the relay sockets and owned connections and stops the sweep timer. */
     public void close() {
+        closed = true;
+        for (Channel channel : java.util.List.copyOf(owned)) {
+            channel.close();
+        }
         if (sweep != null) {
             sweep.cancel(false);
         }

@@ -1,0 +1,262 @@
+package io.traverse.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.traverse.metrics.TraverseMetrics;
+import io.traverse.metrics.TraverseMetrics.DropReason;
+import io.traverse.stun.ErrorCode;
+import io.traverse.stun.MessageType;
+import io.traverse.stun.Method;
+import io.traverse.stun.StunMessage;
+import io.traverse.stun.TransactionId;
+import io.traverse.stun.attr.ConnectionId;
+import io.traverse.stun.attr.XorPeerAddress;
+import io.traverse.stun.codec.DecodedMessage;
+import io.traverse.stun.codec.Integrity;
+import io.traverse.stun.codec.StunEncoder;
+import io.traverse.transport.ClientLink;
+import io.traverse.transport.RelaySession;
+import io.traverse.transport.TcpRelaySockets;
+import io.traverse.turn.Allocation;
+import io.traverse.turn.PeerPolicy;
+import io.traverse.turn.TurnClock;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RFC 6062 TCP relaying: Connect (§5.2), ConnectionAttempt for peers that connect in (§5.3) and ConnectionBind
+ * (§5.4). A peer connection waits, unread, for the client's data connection; unbound ones are closed after 30 s.
+ * Control and peer connections of an allocation live on the allocation's loop; the data connection is on the loop
+ * its accept landed on, so bytes between a data connection and its peer may cross loops (documented in
+ * docs/architecture.md).
+ */
+final class TcpRelay {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpRelay.class);
+    /** RFC 6062 §5.2/§5.3: a peer connection not bound by the client within 30 s is closed. */
+    static final long BIND_TIMEOUT_SECONDS = 30;
+    /** Connect gives up (447) after this long. */
+    static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** Unbound peer connections an allocation may hold (floods of inbound connections are refused). */
+    static final int MAX_PENDING_PER_ALLOCATION = 64;
+
+    /** A peer connection, before and after ConnectionBind. */
+    private static final class PeerConnection {
+        final int id;
+        final Allocation allocation;
+        final Channel channel;
+        final InetSocketAddress peer;
+        ScheduledFuture<?> timeout;
+
+        PeerConnection(int id, Allocation allocation, Channel channel, InetSocketAddress peer) {
+            this.id = id;
+            this.allocation = allocation;
+            this.channel = channel;
+            this.peer = peer;
+        }
+    }
+
+    private final TcpRelaySockets sockets;
+    private final Supplier<PeerPolicy> policy;
+    private final Responder responder;
+    private final TurnClock clock;
+    private final TraverseMetrics metrics;
+    private final SecureRandom random = new SecureRandom();
+    /** Unbound peer connections by CONNECTION-ID (ConnectionBind arrives on another connection, maybe another loop). */
+    private final Map<Integer, PeerConnection> pending = new ConcurrentHashMap<>();
+    /** Live peer connections by allocation id and peer address (446 detection). */
+    private final Map<Long, Map<InetSocketAddress, PeerConnection>> byAllocation = new ConcurrentHashMap<>();
+
+    TcpRelay(TcpRelaySockets sockets, Supplier<PeerPolicy> policy, Responder responder, TurnClock clock,
+            TraverseMetrics metrics) {
+        this.sockets = sockets;
+        this.policy = policy;
+        this.responder = responder;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Binds the listening socket of a TCP allocation at {@code address} on the client's loop. */
+    ChannelFuture listen(RelaySession session, InetSocketAddress address) {
+        return sockets.listen(session.link().eventLoop(), address, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                onPeerConnected(session, ch);
+            }
+        });
+    }
+
+    /** §5.3: a peer connected to the relayed address. */
+    private void onPeerConnected(RelaySession session, Channel channel) {
+        Allocation allocation = session.allocation();
+        InetSocketAddress peer = (InetSocketAddress) channel.remoteAddress();
+        long now = clock.nanos();
+        if (allocation == null || allocation.isExpired(now)) {
+            channel.close();
+            return;
+        }
+        if (!allocation.hasPermission(peer.getAddress(), now) || !policy.get().isAllowed(peer.getAddress())) {
+            // "If there is no permission for the peer's IP address, the server MUST close the connection."
+            metrics.dropped(DropReason.NO_PERMISSION);
+            channel.close();
+            return;
+        }
+        Map<InetSocketAddress, PeerConnection> live = connections(allocation);
+        if (live.size() >= MAX_PENDING_PER_ALLOCATION || live.containsKey(peer)) {
+            channel.close();
+            return;
+        }
+        PeerConnection connection = register(session, allocation, channel, peer);
+        StunMessage attempt = StunMessage.builder(MessageType.indication(Method.CONNECTION_ATTEMPT),
+                        TransactionId.random())
+                .add(new XorPeerAddress(peer))
+                .add(new ConnectionId(connection.id))
+                .build();
+        ClientLink link = session.link();
+        link.write(Unpooled.wrappedBuffer(StunEncoder.encode(attempt, Integrity.none(), true)));
+        link.channel().flush();
+    }
+
+    /** §5.2 Connect: the server connects from the relayed address to the peer. */
+    void connect(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth, Allocation allocation) {
+        StunMessage request = decoded.message();
+        XorPeerAddress peer = request.attribute(XorPeerAddress.class).orElse(null);
+        if (peer == null) {
+            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            return;
+        }
+        InetSocketAddress target = peer.address();
+        if (!allocation.supportsPeerFamily(target.getAddress())) {
+            error(link, decoded, auth, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH);
+            return;
+        }
+        if (!policy.get().isAllowed(target.getAddress())) {
+            error(link, decoded, auth, ErrorCode.FORBIDDEN);
+            return;
+        }
+        Map<InetSocketAddress, PeerConnection> live = connections(allocation);
+        if (live.containsKey(target)) {
+            // "If a connection to the peer already exists ... 446 (Connection Already Exists)."
+            error(link, decoded, auth, ErrorCode.CONNECTION_ALREADY_EXISTS);
+            return;
+        }
+        if (live.size() >= MAX_PENDING_PER_ALLOCATION) {
+            error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
+            return;
+        }
+        RelaySession session = (RelaySession) allocation.attachment();
+        InetSocketAddress local = allocation.relayAddressFor(target.getAddress());
+        ChannelFuture future = sockets.connect(link.eventLoop(), local, target, CONNECT_TIMEOUT_MILLIS);
+        future.addListener(f -> {
+            if (!f.isSuccess() || allocation.isExpired(clock.nanos())) {
+                // "If the connection attempt fails or times out, 447 (Connection Timeout or Failure)."
+                future.channel().close();
+                LOG.debug("Connect {} → {} failed: {}", local, target, f.cause() == null ? "allocation gone"
+                        : f.cause().toString());
+                error(link, decoded, auth, ErrorCode.CONNECTION_TIMEOUT_OR_FAILURE);
+                link.channel().flush();
+                return;
+            }
+            allocation.installPermission(target.getAddress(), clock.nanos());
+            PeerConnection connection = register(session, allocation, future.channel(), target);
+            responder.respond(link, decoded, StunMessage.successResponseTo(request)
+                    .add(new ConnectionId(connection.id)), auth.integrity());
+            link.channel().flush();
+        });
+    }
+
+    /** §5.4 ConnectionBind on a new client connection: it becomes the data connection of a peer connection. */
+    void connectionBind(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
+        StunMessage request = decoded.message();
+        ConnectionId id = request.attribute(ConnectionId.class).orElse(null);
+        if (!link.isStream() || id == null) {
+            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            return;
+        }
+        PeerConnection connection = pending.get(id.id());
+        if (connection == null) {
+            // Unknown or expired CONNECTION-ID → 400.
+            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            return;
+        }
+        if (!connection.allocation.isOwnedBy(auth.username())) {
+            error(link, decoded, auth, ErrorCode.WRONG_CREDENTIALS);
+            return;
+        }
+        if (!pending.remove(id.id(), connection)) {
+            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            return;
+        }
+        connection.timeout.cancel(false);
+        responder.respond(link, decoded, StunMessage.successResponseTo(request), auth.integrity());
+        Channel data = link.channel();
+        data.flush();
+        // From here on the data connection carries raw bytes: the STUN handlers leave the pipeline. Bytes the
+        // frame decoder already buffered after the ConnectionBind go to the peer.
+        io.netty.channel.ChannelPipeline pipeline = data.pipeline();
+        ChannelHandler server = pipeline.get("stun");
+        if (server != null) {
+            pipeline.remove(server);
+        }
+        if (pipeline.get("idle") != null) {
+            pipeline.remove("idle");
+        }
+        TcpRelaySockets.pipe(data, connection.channel);
+        if (pipeline.get("framer") != null) {
+            pipeline.remove("framer");
+        }
+    }
+
+    private PeerConnection register(RelaySession session, Allocation allocation, Channel channel,
+            InetSocketAddress peer) {
+        int id;
+        PeerConnection connection;
+        do {
+            id = random.nextInt();
+            connection = new PeerConnection(id, allocation, channel, peer);
+        } while (pending.putIfAbsent(id, connection) != null);
+        PeerConnection registered = connection;
+        Map<InetSocketAddress, PeerConnection> live = connections(allocation);
+        live.put(peer, registered);
+        session.own(channel);
+        registered.timeout = channel.eventLoop().schedule(() -> {
+            if (pending.remove(registered.id, registered)) {
+                LOG.debug("peer connection {} not bound within {} s; closed", peer, BIND_TIMEOUT_SECONDS);
+                channel.close();
+            }
+        }, BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        channel.closeFuture().addListener(f -> {
+            pending.remove(registered.id, registered);
+            registered.timeout.cancel(false);
+            live.remove(peer, registered);
+        });
+        return registered;
+    }
+
+    private Map<InetSocketAddress, PeerConnection> connections(Allocation allocation) {
+        return byAllocation.computeIfAbsent(allocation.id(), k -> new ConcurrentHashMap<>());
+    }
+
+    /** Forgets an allocation's bookkeeping; its connections are closed by its {@link RelaySession}. */
+    void forget(Allocation allocation) {
+        byAllocation.remove(allocation.id());
+    }
+
+    /** Unbound peer connections waiting for ConnectionBind (tests, metrics). */
+    int pendingConnections() {
+        return pending.size();
+    }
+
+    private void error(ClientLink link, DecodedMessage decoded, Authenticator.Authenticated auth, ErrorCode code) {
+        responder.respond(link, decoded, StunMessage.errorResponseTo(decoded.message(), code), auth.integrity());
+    }
+}
