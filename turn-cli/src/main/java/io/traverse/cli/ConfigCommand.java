@@ -47,7 +47,9 @@ final class ConfigCommand implements Callable<Integer> {
             },
             footerHeading = "%n",
             footer = {
-                "Example: turn-cli config check /etc/traverse/traverse.yaml --set server.realm=example.org",
+                "Example:",
+                "  turn-cli config check /etc/traverse/traverse.yaml \\",
+                "      --set server.realm=example.org",
                 "",
                 "Exit codes: 0 valid (prints OK), 1 problems found (each printed), 2 usage error."
             })

@@ -41,9 +41,12 @@ import picocli.CommandLine.Spec;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  turn-cli credentials --secret-file /etc/traverse/rest-secrets --user alice --ttl 12h \\",
-            "      --url 'turn:turn.example.org:3478?transport=udp' --url 'turns:turn.example.org:5349?transport=tcp'",
-            "  turn-cli credentials --config /etc/traverse/traverse.yaml --host turn.example.org --format env",
+            "  turn-cli credentials --secret-file /etc/traverse/rest-secrets \\",
+            "      --user alice --ttl 12h \\",
+            "      --url 'turn:turn.example.org:3478?transport=udp' \\",
+            "      --url 'turns:turn.example.org:5349?transport=tcp'",
+            "  turn-cli credentials --config /etc/traverse/traverse.yaml \\",
+            "      --host turn.example.org --format env",
             "",
             "Exit codes: 0 printed, 1 no usable secret or config, 2 usage error."
         })

@@ -52,13 +52,16 @@ import picocli.CommandLine.Spec;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  turn-cli probe 'turn:turn.example.org?transport=udp' --user alice --password-file ~/.turn-password",
-            "  turn-cli probe turns:turn.example.org --secret-file /etc/traverse/rest-secrets --user probe",
+            "  turn-cli probe 'turn:turn.example.org?transport=udp' \\",
+            "      --user alice --password-file ~/.turn-password",
+            "  turn-cli probe turns:turn.example.org \\",
+            "      --secret-file /etc/traverse/rest-secrets --user probe",
             "  turn-cli probe stun:stun.example.org:3478",
-            "  turn-cli probe 'turn:203.0.113.5?transport=tcp' --user alice --password-stdin --peer 198.51.100.9:7",
+            "  turn-cli probe 'turn:203.0.113.5?transport=tcp' --user alice \\",
+            "      --password-stdin --peer 198.51.100.9:7",
             "",
-            "Exit codes: 0 every step passed, 1 a step failed (named, with the reason: 401, 403, timeout, TLS error,",
-            "connection refused, ...), 2 usage error."
+            "Exit codes: 0 every step passed; 1 a step failed, named with the reason",
+            "(401, 403, timeout, TLS error, connection refused, ...); 2 usage error."
         })
 final class ProbeCommand implements Callable<Integer> {
     static final int CHANNEL = 0x4000;
@@ -159,17 +162,17 @@ final class ProbeCommand implements Callable<Integer> {
                 throw new ProbeStep.Reason("unknown host " + target.host());
             }
             return a;
-        }, a -> a.getAddress().getHostAddress() + " port " + a.getPort());
+        }, a -> Addresses.format(a));
 
         TurnClient a = steps.run("connect", () -> TurnClient.connect(target.transport(), server, options),
-                c -> transportName(target) + " from " + c.localAddress());
+                c -> transportName(target) + " from " + Addresses.format(c.localAddress()));
         try (a) {
-            steps.run("binding", a::binding, r -> "reflexive address " + r);
+            steps.run("binding", a::binding, r -> "reflexive address " + Addresses.format(r));
             if (credentials == null) {
                 return;
             }
             AllocateResult allocation = steps.run("allocate", () -> a.allocate(credentials, allocateOptions),
-                    r -> "relayed " + r.relayedAddresses() + ", lifetime " + r.lifetimeSeconds() + " s ("
+                    r -> "relayed " + Addresses.format(r.relayedAddresses()) + ", lifetime " + r.lifetimeSeconds() + " s ("
                             + a.authSummary().map(s -> s.describe()).orElse("no authentication") + ")");
             if (peerTest) {
                 if (explicitPeer != null) {
@@ -190,11 +193,11 @@ final class ProbeCommand implements Callable<Integer> {
         steps.run("create-permission", () -> {
             permission(a, target, "");
             return null;
-        }, r -> "for " + target.getAddress().getHostAddress());
+        }, r -> "for " + Addresses.ip(target));
         steps.run("channel-bind", () -> {
             a.channelBind(CHANNEL, target);
             return null;
-        }, r -> String.format("channel 0x%04X -> %s", CHANNEL, target));
+        }, r -> String.format("channel 0x%04X -> %s", CHANNEL, Addresses.format(target)));
         byte[] payload = payload();
         steps.run("relay", () -> {
             a.sendChannelData(CHANNEL, payload);
@@ -202,14 +205,14 @@ final class ProbeCommand implements Callable<Integer> {
             try {
                 back = a.receive(timeout);
             } catch (io.traverse.client.TurnTimeoutException e) {
-                throw new ProbeStep.Reason("no reply from peer " + target + " within " + timeout.toMillis()
+                throw new ProbeStep.Reason("no reply from peer " + Addresses.format(target) + " within " + timeout.toMillis()
                         + " ms (the peer must echo UDP datagrams)");
             }
             if (!Arrays.equals(back.data(), payload)) {
                 throw new ProbeStep.Reason("the peer answered with other data than it was sent");
             }
             return back;
-        }, r -> payload.length + " bytes to " + target + " and back as " + describe(r));
+        }, r -> payload.length + " bytes to " + Addresses.format(target) + " and back as " + describe(r));
     }
 
     private void relayThroughSecondAllocation(ProbeStep steps, TurnUrl target, InetSocketAddress server,
@@ -223,18 +226,18 @@ final class ProbeCommand implements Callable<Integer> {
                 c.close();
                 throw e;
             }
-        }, p -> "second allocation as the peer: relayed " + p.relayed());
+        }, p -> "second allocation as the peer: relayed " + Addresses.format(p.relayed()));
         InetSocketAddress relayB = peerAllocation.relayed();
         try (TurnClient b = peerAllocation.client()) {
             steps.run("create-permission", () -> {
                 permission(a, relayB, " (the probe's second relayed address)");
                 permission(b, relayA, " (the probe's first relayed address)");
                 return null;
-            }, r -> "A -> " + relayB.getAddress().getHostAddress() + ", B -> " + relayA.getAddress().getHostAddress());
+            }, r -> "A -> " + Addresses.ip(relayB) + ", B -> " + Addresses.ip(relayA));
             steps.run("channel-bind", () -> {
                 a.channelBind(CHANNEL, relayB);
                 return null;
-            }, r -> String.format("channel 0x%04X -> %s", CHANNEL, relayB));
+            }, r -> String.format("channel 0x%04X -> %s", CHANNEL, Addresses.format(relayB)));
             byte[] out = payload();
             byte[] back = payload();
             steps.run("relay", () -> {
@@ -267,7 +270,7 @@ final class ProbeCommand implements Callable<Integer> {
         } catch (TurnErrorException e) {
             if (e.code() == 403) {
                 throw new ProbeStep.Reason("403 " + e.reason() + ": the server's peer policy denies relaying to "
-                        + target.getAddress().getHostAddress() + what + "; servers often deny their own addresses. Use "
+                        + Addresses.ip(target) + what + "; servers often deny their own addresses. Use "
                         + "--peer HOST:PORT with a UDP echo peer outside the server, or --no-peer-test");
             }
             throw e;

@@ -83,9 +83,10 @@ final class UserCommand implements Callable<Integer> {
                     + "terminal (twice).",
             footerHeading = "%nExamples:%n",
             footer = {
-                "  turn-cli user add --users-file /etc/traverse/users --realm example.org --user alice",
-                "  printf '%s\\n' \"$PW\" | turn-cli user add --users-file users --realm example.org --user bob "
-                        + "--password-stdin"
+                "  turn-cli user add --users-file /etc/traverse/users \\",
+                "      --realm example.org --user alice",
+                "  printf '%%s\\n' \"$PW\" | turn-cli user add --users-file users \\",
+                "      --realm example.org --user bob --password-stdin"
             })
     static final class Add implements Callable<Integer> {
         @Spec
