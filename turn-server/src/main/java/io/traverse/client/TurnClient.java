@@ -363,7 +363,8 @@ public final class TurnClient implements AutoCloseable {
         long hardDeadline = start + options.transactionTimeout().toNanos();
         long rto = options.rto().toNanos();
         int maxTransmissions = io.reliable() ? 1 : options.maxTransmissions();
-        long lastWait = io.reliable() ? Long.MAX_VALUE / 4 : options.lastWaitFactor() * rto;
+        // Over a stream there is one transmission and the transaction timeout alone bounds the wait (§6.2.2).
+        long lastWait = io.reliable() ? options.transactionTimeout().toNanos() : options.lastWaitFactor() * rto;
         int sent = 0;
         long nextSend = start;
         long interval = rto;
