@@ -51,7 +51,8 @@ class MetricsAllocationListenerTest {
     }
 
     Allocation open(TransportProtocol transport, String... relays) {
-        FiveTuple tuple = new FiveTuple(transport, addr("198.51.100.7", PORTS.incrementAndGet()), addr("192.0.2.1", 3478));
+        FiveTuple tuple = new FiveTuple(transport, addr("198.51.100.7", PORTS.incrementAndGet()),
+                addr("192.0.2.1", 3478));
         Allocation.Builder b = Allocation.builder(tuple, USER).realm("example.org").transactionId(new byte[12]);
         for (String relay : relays) {
             b.relay(addr(relay, 50_000));
@@ -93,7 +94,8 @@ class MetricsAllocationListenerTest {
         assertEquals(0, counter(TraverseMetrics.ALLOCATIONS_EXPIRED, "transport", t, "family", "dual"));
         assertEquals(1, counter(TraverseMetrics.ALLOCATIONS_ENDED, "reason", "expired"));
         assertEquals(1, counter(TraverseMetrics.ALLOCATIONS_ENDED, "reason", "deleted_by_client"));
-        assertEquals(2, counter(TraverseMetrics.ALLOCATIONS_OPENED, "transport", t, "family", "ipv4"), "counters never go down");
+        assertEquals(2, counter(TraverseMetrics.ALLOCATIONS_OPENED, "transport", t, "family", "ipv4"),
+                "counters never go down");
         assertEquals(2, metrics.activeAllocations());
         assertEquals(1, metrics.activeAllocations(transport, AllocationFamily.IPV6));
     }
