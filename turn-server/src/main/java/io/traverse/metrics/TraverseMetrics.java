@@ -1,21 +1,112 @@
 package io.traverse.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.traverse.turn.EndReason;
+import io.traverse.turn.TransportProtocol;
+import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Every meter Traverse publishes, by name, in one place. The registry is injected; counters on the packet path
- * are resolved once and kept, so counting allocates nothing.
+ * Every meter Traverse publishes, by name, in one place (docs/metrics.md describes each). The registry is
+ * injected, never global. Meters on the packet path are resolved once and kept, so counting allocates
+ * nothing; all methods are thread-safe.
+ *
+ * <p>Every tag has a bounded set of values: unknown request methods, unknown auth failure reasons and
+ * unknown handshake protocols are counted as {@value #OTHER}. No meter carries a username, a client
+ * address or anything else a client chooses freely.
+ *
+ * <p>Create one instance per registry: the gauges read this instance's state, and a second instance on the
+ * same registry would get the first one's gauges back.
+ *
+ * <p>Names avoid the suffixes {@code .created}, {@code .total}, {@code .bucket} and {@code .info}: the
+ * Prometheus client strips them from meter names (OpenMetrics reserves them), so
+ * {@code traverse.allocations.created} would be exported as {@code traverse_allocations_total}.
  */
 public final class TraverseMetrics {
+
+    // ------------------------------------------------------------------------------------ meter names
+
+    /** Counter: packets dropped without an answer, tag {@code reason} ({@link DropReason}). */
     public static final String PACKETS_DROPPED = "traverse.packets.dropped";
+    /** Counter: STUN/TURN requests answered (or dropped, code 0), tags {@code method}, {@code code}. */
     public static final String REQUESTS = "traverse.requests";
+    /** Timer: from a request's arrival to its response, tag {@code method}. */
+    public static final String REQUEST_LATENCY = "traverse.request.latency";
+    /** Counter: relayed packets, tag {@code direction} ({@code to_peer}, {@code to_client}). */
     public static final String RELAYED_PACKETS = "traverse.relayed.packets";
+    /** Counter: relayed application bytes, tag {@code direction}. */
     public static final String RELAYED_BYTES = "traverse.relayed.bytes";
+    /** Gauge: allocations alive now, tags {@code transport}, {@code family}. */
+    public static final String ALLOCATIONS_ACTIVE = "traverse.allocations.active";
+    /** Counter: allocations opened (RFC 8656 §7.2 success), tags {@code transport}, {@code family}. */
+    public static final String ALLOCATIONS_OPENED = "traverse.allocations.opened";
+    /** Counter: allocations whose lifetime ran out without a Refresh, tags {@code transport}, {@code family}. */
+    public static final String ALLOCATIONS_EXPIRED = "traverse.allocations.expired";
+    /** Counter: allocations ended for any reason, tag {@code reason} ({@link EndReason}, lower case). */
+    public static final String ALLOCATIONS_ENDED = "traverse.allocations.ended";
+    /** Gauge: permissions alive now (RFC 8656 §9). */
+    public static final String PERMISSIONS_ACTIVE = "traverse.permissions.active";
+    /** Counter: permissions installed (refreshes of a live permission are not counted). */
+    public static final String PERMISSIONS_INSTALLED = "traverse.permissions.installed";
+    /** Gauge: channel bindings alive now (RFC 8656 §12). */
+    public static final String CHANNELS_ACTIVE = "traverse.channels.active";
+    /** Counter: channels bound (rebinding a live channel is not counted). */
+    public static final String CHANNELS_BOUND = "traverse.channels.bound";
+    /** Counter: requests whose long-term credentials verified (RFC 8489 §9.2.4). */
+    public static final String AUTH_SUCCEEDED = "traverse.auth.succeeded";
+    /** Counter: requests refused or challenged by authentication, tag {@code reason}. */
+    public static final String AUTH_FAILED = "traverse.auth.failed";
+    /** Counter: TLS/DTLS handshakes, tags {@code protocol} ({@code tls}, {@code dtls}), {@code outcome}. */
+    public static final String HANDSHAKES = "traverse.handshakes";
+
+    // ------------------------------------------------------------------------------------ tags
+
+    public static final String TAG_REASON = "reason";
+    public static final String TAG_METHOD = "method";
+    public static final String TAG_CODE = "code";
+    public static final String TAG_DIRECTION = "direction";
+    public static final String TAG_TRANSPORT = "transport";
+    public static final String TAG_FAMILY = "family";
+    public static final String TAG_PROTOCOL = "protocol";
+    public static final String TAG_OUTCOME = "outcome";
+
+    /** The tag value for anything outside a tag's known set. */
+    public static final String OTHER = "other";
+
+    /** Request method tag values: the STUN/TURN methods Traverse knows (RFC 8489, 8656, 6062), lower case. */
+    public static final List<String> REQUEST_METHODS = List.of("binding", "allocate", "refresh", "send", "data",
+            "create_permission", "channel_bind", "connect", "connection_bind", "connection_attempt");
+
+    /** Auth failure reason tag values (besides {@value #OTHER}), as the server's authenticator names them. */
+    public static final List<String> AUTH_FAILURE_REASONS = List.of("no_integrity", "missing_attribute",
+            "feature_bits", "password_algorithm", "wrong_realm", "unknown_user", "bad_integrity", "stale_nonce",
+            "rate_limited");
+
+    /** Handshake protocol tag values (besides {@value #OTHER}). */
+    public static final List<String> HANDSHAKE_PROTOCOLS = List.of("tls", "dtls");
+
+    /** Histogram buckets of {@link #REQUEST_LATENCY}: 100 µs to 1 s. */
+    static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+        Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofSeconds(1)
+    };
+
+    /** Response codes kept as their own tag value: 0 (no response) and 1..699; others count as "other". */
+    private static final int MAX_CODE = 699;
 
     /** Why a packet was dropped; the tag value of {@link #PACKETS_DROPPED}. */
     public enum DropReason {
@@ -43,28 +134,146 @@ public final class TraverseMetrics {
 
     private final MeterRegistry registry;
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
     private final Counter packetsToPeer;
     private final Counter packetsToClient;
     private final Counter bytesToPeer;
     private final Counter bytesToClient;
 
+    /** Read-only after construction: method tag (lower and upper case) → its meters. */
+    private final Map<String, MethodMeters> methods = new HashMap<>();
+    private final MethodMeters otherMethod;
+
+    private final Counter authSucceeded;
+    /** Read-only after construction. */
+    private final Map<String, Counter> authFailed = new HashMap<>();
+    private final Counter authFailedOther;
+
+    /** [protocol index: tls, dtls, other][0 = failure, 1 = success]. */
+    private final Counter[][] handshakes = new Counter[HANDSHAKE_PROTOCOLS.size() + 1][2];
+
+    private final Map<TransportProtocol, AtomicLong[]> allocationsActive = new EnumMap<>(TransportProtocol.class);
+    private final Map<TransportProtocol, Counter[]> allocationsOpened = new EnumMap<>(TransportProtocol.class);
+    private final Map<TransportProtocol, Counter[]> allocationsExpired = new EnumMap<>(TransportProtocol.class);
+    private final Map<EndReason, Counter> allocationsEnded = new EnumMap<>(EndReason.class);
+    private final AtomicLong permissionsActive = new AtomicLong();
+    private final Counter permissionsInstalled;
+    private final AtomicLong channelsActive = new AtomicLong();
+    private final Counter channelsBound;
+
     public TraverseMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        this.registry = Objects.requireNonNull(registry, "registry");
         for (DropReason reason : DropReason.values()) {
             dropped.put(reason, Counter.builder(PACKETS_DROPPED)
                     .description("Packets dropped without an answer, by reason")
-                    .tag("reason", reason.tag())
+                    .tag(TAG_REASON, reason.tag())
                     .register(registry));
         }
         packetsToPeer = relayCounter(RELAYED_PACKETS, "to_peer", "Packets relayed");
         packetsToClient = relayCounter(RELAYED_PACKETS, "to_client", "Packets relayed");
         bytesToPeer = relayCounter(RELAYED_BYTES, "to_peer", "Application bytes relayed");
         bytesToClient = relayCounter(RELAYED_BYTES, "to_client", "Application bytes relayed");
+
+        for (String method : REQUEST_METHODS) {
+            MethodMeters m = new MethodMeters(method);
+            methods.put(method, m);
+            methods.put(method.toUpperCase(Locale.ROOT), m);
+        }
+        otherMethod = new MethodMeters(OTHER);
+
+        authSucceeded = Counter.builder(AUTH_SUCCEEDED)
+                .description("Requests whose long-term credentials verified")
+                .register(registry);
+        for (String reason : AUTH_FAILURE_REASONS) {
+            authFailed.put(reason, registerAuthFailed(reason));
+        }
+        authFailedOther = registerAuthFailed(OTHER);
+
+        for (int p = 0; p <= HANDSHAKE_PROTOCOLS.size(); p++) {
+            String protocol = p < HANDSHAKE_PROTOCOLS.size() ? HANDSHAKE_PROTOCOLS.get(p) : OTHER;
+            for (int ok = 0; ok < 2; ok++) {
+                handshakes[p][ok] = Counter.builder(HANDSHAKES)
+                        .description("TLS and DTLS handshakes, by protocol and outcome")
+                        .tag(TAG_PROTOCOL, protocol)
+                        .tag(TAG_OUTCOME, ok == 1 ? "success" : "failure")
+                        .register(registry);
+            }
+        }
+
+        AllocationFamily[] families = AllocationFamily.values();
+        for (TransportProtocol transport : TransportProtocol.values()) {
+            String t = transport.name().toLowerCase(Locale.ROOT);
+            AtomicLong[] active = new AtomicLong[families.length];
+            Counter[] opened = new Counter[families.length];
+            Counter[] expired = new Counter[families.length];
+            for (AllocationFamily family : families) {
+                int f = family.ordinal();
+                active[f] = new AtomicLong();
+                Gauge.builder(ALLOCATIONS_ACTIVE, active[f], AtomicLong::doubleValue)
+                        .description("Allocations alive now, by client transport and relay address family")
+                        .tag(TAG_TRANSPORT, t)
+                        .tag(TAG_FAMILY, family.tag())
+                        .strongReference(true)
+                        .register(registry);
+                opened[f] = Counter.builder(ALLOCATIONS_OPENED)
+                        .description("Allocations opened, by client transport and relay address family")
+                        .tag(TAG_TRANSPORT, t)
+                        .tag(TAG_FAMILY, family.tag())
+                        .register(registry);
+                expired[f] = Counter.builder(ALLOCATIONS_EXPIRED)
+                        .description("Allocations whose lifetime ran out, by client transport and relay address family")
+                        .tag(TAG_TRANSPORT, t)
+                        .tag(TAG_FAMILY, family.tag())
+                        .register(registry);
+            }
+            allocationsActive.put(transport, active);
+            allocationsOpened.put(transport, opened);
+            allocationsExpired.put(transport, expired);
+        }
+        for (EndReason reason : EndReason.values()) {
+            allocationsEnded.put(reason, Counter.builder(ALLOCATIONS_ENDED)
+                    .description("Allocations ended, by reason")
+                    .tag(TAG_REASON, reason.name().toLowerCase(Locale.ROOT))
+                    .register(registry));
+        }
+        Gauge.builder(PERMISSIONS_ACTIVE, permissionsActive, AtomicLong::doubleValue)
+                .description("Permissions alive now")
+                .strongReference(true)
+                .register(registry);
+        permissionsInstalled = Counter.builder(PERMISSIONS_INSTALLED)
+                .description("Permissions installed (refreshes not counted)")
+                .register(registry);
+        Gauge.builder(CHANNELS_ACTIVE, channelsActive, AtomicLong::doubleValue)
+                .description("Channel bindings alive now")
+                .strongReference(true)
+                .register(registry);
+        channelsBound = Counter.builder(CHANNELS_BOUND)
+                .description("Channels bound (rebinds of a live channel not counted)")
+                .register(registry);
     }
 
-    private Counter relayCounter(String name, String direction, String description) {
-        return Counter.builder(name).description(description).tag("direction", direction).register(registry);
+    /** Metrics into a private in-memory registry (tests, tools). */
+    public static TraverseMetrics inMemory() {
+        return new TraverseMetrics(new SimpleMeterRegistry());
+    }
+
+    /** The registry the meters live in. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** A listener that turns allocation events into the allocation, permission and channel meters. */
+    public MetricsAllocationListener allocationListener() {
+        return new MetricsAllocationListener(this);
+    }
+
+    // ------------------------------------------------------------------------------------ packets
+
+    public void dropped(DropReason reason) {
+        dropped.get(reason).increment();
+    }
+
+    public double droppedCount(DropReason reason) {
+        return dropped.get(reason).count();
     }
 
     /** Counts one relayed packet of {@code bytes} application bytes. */
@@ -82,29 +291,220 @@ public final class TraverseMetrics {
         return toPeer ? packetsToPeer.count() : packetsToClient.count();
     }
 
-    /** Metrics into a private in-memory registry (tests, tools). */
-    public static TraverseMetrics inMemory() {
-        return new TraverseMetrics(new SimpleMeterRegistry());
-    }
+    // ------------------------------------------------------------------------------------ requests
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
-    public void dropped(DropReason reason) {
-        dropped.get(reason).increment();
-    }
-
-    public double droppedCount(DropReason reason) {
-        return dropped.get(reason).count();
-    }
-
-    /** Counts a request by method name and response code (0 = no response). */
+    /**
+     * Counts a request by method name and response code (0 = no response). The method is a
+     * {@link #REQUEST_METHODS} name in upper or lower case (as {@code Method.name()} gives it); anything else
+     * counts as {@value #OTHER}, and so does a code outside 0..699. Allocation-free once the pair was seen.
+     */
     public void request(String method, int code) {
-        requests.computeIfAbsent(method + ' ' + code, k -> Counter.builder(REQUESTS)
-                .description("STUN/TURN requests by method and response code")
-                .tag("method", method)
-                .tag("code", Integer.toString(code))
-                .register(registry)).increment();
+        methodMeters(method).requests(code).increment();
+    }
+
+    /** The number of requests counted for this method and code (tests, tools). */
+    public double requestCount(String method, int code) {
+        return methodMeters(method).requests(code).count();
+    }
+
+    /** Records how long a request took from arrival to response; negative durations are ignored. */
+    public void recordRequestNanos(String method, long nanos) {
+        if (nanos >= 0) {
+            methodMeters(method).latency().record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private MethodMeters methodMeters(String method) {
+        if (method == null) {
+            return otherMethod;
+        }
+        MethodMeters m = methods.get(method);
+        if (m == null) {
+            m = methods.get(method.toLowerCase(Locale.ROOT));
+        }
+        return m != null ? m : otherMethod;
+    }
+
+    // ------------------------------------------------------------------------------------ auth
+
+    /** Counts a request whose credentials verified (RFC 8489 §9.2.4). */
+    public void authSucceeded() {
+        authSucceeded.increment();
+    }
+
+    /**
+     * Counts a request refused or challenged by authentication. {@code reason} is one of
+     * {@link #AUTH_FAILURE_REASONS}; anything else (including {@code null}) counts as {@value #OTHER}.
+     */
+    public void authFailed(String reason) {
+        failureCounter(reason).increment();
+    }
+
+    /** Successful authentications so far. */
+    public double authSucceededCount() {
+        return authSucceeded.count();
+    }
+
+    /** Failures counted under this reason (unknown reasons read the {@value #OTHER} counter). */
+    public double authFailedCount(String reason) {
+        return failureCounter(reason).count();
+    }
+
+    private Counter failureCounter(String reason) {
+        Counter c = reason == null ? null : authFailed.get(reason);
+        return c != null ? c : authFailedOther;
+    }
+
+    private Counter registerAuthFailed(String reason) {
+        return Counter.builder(AUTH_FAILED)
+                .description("Requests refused or challenged by authentication, by reason")
+                .tag(TAG_REASON, reason)
+                .register(registry);
+    }
+
+    // ------------------------------------------------------------------------------------ handshakes
+
+    /**
+     * Counts a TLS or DTLS handshake. {@code protocol} is {@code tls} or {@code dtls} in any case; anything
+     * else counts as {@value #OTHER}.
+     */
+    public void handshake(String protocol, boolean success) {
+        handshakeCounter(protocol, success).increment();
+    }
+
+    /** Counts a handshake on a secure transport ({@link TransportProtocol#TLS} or {@link TransportProtocol#DTLS}). */
+    public void handshake(TransportProtocol protocol, boolean success) {
+        handshake(protocol == null ? null : protocol.name(), success);
+    }
+
+    /** Handshakes counted for this protocol and outcome. */
+    public double handshakeCount(String protocol, boolean success) {
+        return handshakeCounter(protocol, success).count();
+    }
+
+    private Counter handshakeCounter(String protocol, boolean success) {
+        int p = HANDSHAKE_PROTOCOLS.size();
+        if (protocol != null) {
+            for (int i = 0; i < HANDSHAKE_PROTOCOLS.size(); i++) {
+                if (HANDSHAKE_PROTOCOLS.get(i).equalsIgnoreCase(protocol)) {
+                    p = i;
+                    break;
+                }
+            }
+        }
+        return handshakes[p][success ? 1 : 0];
+    }
+
+    // ------------------------------------------------------------------------------------ allocations
+
+    /** Allocations alive now, over all transports and families. */
+    public long activeAllocations() {
+        long n = 0;
+        for (AtomicLong[] byFamily : allocationsActive.values()) {
+            for (AtomicLong a : byFamily) {
+                n += a.get();
+            }
+        }
+        return n;
+    }
+
+    /** Allocations alive now on this transport and family. */
+    public long activeAllocations(TransportProtocol transport, AllocationFamily family) {
+        return allocationsActive.get(transport)[family.ordinal()].get();
+    }
+
+    /** Permissions alive now. */
+    public long activePermissions() {
+        return permissionsActive.get();
+    }
+
+    /** Channel bindings alive now. */
+    public long activeChannels() {
+        return channelsActive.get();
+    }
+
+    void allocationOpened(TransportProtocol transport, AllocationFamily family) {
+        allocationsActive.get(transport)[family.ordinal()].incrementAndGet();
+        allocationsOpened.get(transport)[family.ordinal()].increment();
+    }
+
+    /** An allocation ended, taking its remaining permissions and channels with it. */
+    void allocationEnded(TransportProtocol transport, AllocationFamily family, EndReason reason, int permissions,
+            int channels) {
+        allocationsActive.get(transport)[family.ordinal()].decrementAndGet();
+        if (reason == EndReason.EXPIRED) {
+            allocationsExpired.get(transport)[family.ordinal()].increment();
+        }
+        allocationsEnded.get(reason).increment();
+        if (permissions > 0) {
+            permissionsActive.addAndGet(-permissions);
+        }
+        if (channels > 0) {
+            channelsActive.addAndGet(-channels);
+        }
+    }
+
+    void permissionInstalled() {
+        permissionsActive.incrementAndGet();
+        permissionsInstalled.increment();
+    }
+
+    void permissionExpired() {
+        permissionsActive.decrementAndGet();
+    }
+
+    void channelBound() {
+        channelsActive.incrementAndGet();
+        channelsBound.increment();
+    }
+
+    void channelExpired() {
+        channelsActive.decrementAndGet();
+    }
+
+    private Counter relayCounter(String name, String direction, String description) {
+        return Counter.builder(name).description(description).tag(TAG_DIRECTION, direction).register(registry);
+    }
+
+    /**
+     * The meters of one method tag: request counters by code, created on first use (a code's counter is
+     * registered once, then read from the array), and the latency timer, created on first use.
+     */
+    private final class MethodMeters {
+        private final String tag;
+        /** Index = code 0..699; the last slot is {@value TraverseMetrics#OTHER}. */
+        private final AtomicReferenceArray<Counter> byCode = new AtomicReferenceArray<>(MAX_CODE + 2);
+        private volatile Timer latency;
+
+        MethodMeters(String tag) {
+            this.tag = tag;
+        }
+
+        Counter requests(int code) {
+            int slot = code >= 0 && code <= MAX_CODE ? code : MAX_CODE + 1;
+            Counter c = byCode.get(slot);
+            if (c == null) {
+                c = Counter.builder(REQUESTS)
+                        .description("STUN/TURN requests by method and response code (0 = no response)")
+                        .tag(TAG_METHOD, tag)
+                        .tag(TAG_CODE, slot <= MAX_CODE ? Integer.toString(slot) : OTHER)
+                        .register(registry);
+                byCode.set(slot, c); // racing threads get the same meter back from the registry
+            }
+            return c;
+        }
+
+        Timer latency() {
+            Timer t = latency;
+            if (t == null) {
+                t = Timer.builder(REQUEST_LATENCY)
+                        .description("Time from a request's arrival to its response, by method")
+                        .tag(TAG_METHOD, tag)
+                        .serviceLevelObjectives(LATENCY_BUCKETS)
+                        .register(registry);
+                latency = t;
+            }
+            return t;
+        }
     }
 }
