@@ -3,6 +3,7 @@ package io.traverse;
 import ch.qos.logback.classic.Level;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.traverse.admin.AdminServer;
 import io.traverse.config.ConfigException;
 import io.traverse.config.ConfigLoader;
 import io.traverse.config.TraverseConfig;
@@ -104,6 +105,19 @@ public final class TraverseMain implements Callable<Integer> {
             notifier.close();
             return 1;
         }
+        AdminServer admin = null;
+        if (cfg.admin().enabled()) {
+            try {
+                admin = AdminServer.start(cfg.admin(), registry, server::isReady, cfg.admin().bearerTokenFile());
+                LOG.info("admin endpoint on http://{}", admin.address());
+            } catch (RuntimeException e) {
+                LOG.error("failed to start the admin endpoint: {}", e.getMessage());
+                server.close();
+                notifier.close();
+                return 1;
+            }
+        }
+        AdminServer adminServer = admin;
         notifier.ready();
         notifier.startWatchdog();
         Path configFile = file;
@@ -128,7 +142,11 @@ public final class TraverseMain implements Callable<Integer> {
             } catch (Exception ignored) {
                 // best effort
             }
+            server.startDraining();
             server.close();
+            if (adminServer != null) {
+                adminServer.close();
+            }
             notifier.close();
             stopped.countDown();
         }, "traverse-shutdown"));

@@ -47,6 +47,8 @@ final class AllocateHandler {
     private static final int BIND_ATTEMPTS = 8;
     /** How often an allocation's permissions, channels and lifetime are swept. */
     static final long SWEEP_SECONDS = 5;
+    /** coturn's draft-era ADDITIONAL-ADDRESS-FAMILY type. */
+    static final int LEGACY_ADDITIONAL_ADDRESS_FAMILY = 0x8032;
 
     private final AllocationRegistry registry;
     private final RelaySockets relaySockets;
@@ -75,6 +77,7 @@ final class AllocateHandler {
 
     void allocate(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
         StunMessage request = decoded.message();
+        LOG.debug("Allocate from {} ({}): {}", link.fiveTuple().client(), auth.username(), request.attributes());
         Allocation existing = registry.find(link.fiveTuple());
         if (existing != null && !existing.isExpired(clock.nanos())) {
             if (existing.isAllocateTransaction(request.transactionId().toBytes())
@@ -102,7 +105,7 @@ final class AllocateHandler {
         if (tcp && (!link.isStream() || request.attribute(DontFragment.class).isPresent()
                 || request.attribute(EvenPort.class).isPresent()
                 || request.attribute(ReservationToken.class).isPresent()
-                || request.attribute(AdditionalAddressFamily.class).isPresent())) {
+                || additionalAddressFamily(request).isPresent())) {
             // RFC 6062 §5.1: a TCP allocation needs a TCP or TLS control connection, and DONT-FRAGMENT, EVEN-PORT
             // and RESERVATION-TOKEN have no meaning for it → 400 (dual-stack TCP allocations are not offered).
             error(link, decoded, auth, ErrorCode.BAD_REQUEST);
@@ -118,7 +121,7 @@ final class AllocateHandler {
         Optional<ReservationToken> token = request.attribute(ReservationToken.class);
         Optional<EvenPort> evenPort = request.attribute(EvenPort.class);
         Optional<RequestedAddressFamily> requestedFamily = request.attribute(RequestedAddressFamily.class);
-        Optional<AdditionalAddressFamily> additionalFamily = request.attribute(AdditionalAddressFamily.class);
+        Optional<AdditionalAddressFamily> additionalFamily = additionalAddressFamily(request);
         // §7.2 step 5: RESERVATION-TOKEN with EVEN-PORT, REQUESTED-ADDRESS-FAMILY or ADDITIONAL-ADDRESS-FAMILY → 400.
         if (token.isPresent() && (evenPort.isPresent() || requestedFamily.isPresent()
                 || additionalFamily.isPresent())) {
@@ -181,6 +184,24 @@ final class AllocateHandler {
         Pending pending = new Pending(decoded, link, auth, permit, dontFragment, evenPort.orElse(null),
                 claimedPort, primary, secondary, additionalFamily.isPresent(), tcp);
         pending.bindPrimary(0);
+    }
+
+    /**
+     * ADDITIONAL-ADDRESS-FAMILY (RFC 8656 §18.15, type 0x8000), or coturn's pre-RFC code point 0x8032 that its
+     * clients (turnutils_uclient -Z) still send with the same value layout.
+     */
+    static Optional<AdditionalAddressFamily> additionalAddressFamily(StunMessage request) {
+        Optional<AdditionalAddressFamily> standard = request.attribute(AdditionalAddressFamily.class);
+        if (standard.isPresent()) {
+            return standard;
+        }
+        for (io.traverse.stun.attr.UnknownAttribute a : request.attributes(io.traverse.stun.attr.UnknownAttribute.class)) {
+            byte[] value = a.value();
+            if (a.typeCode() == LEGACY_ADDITIONAL_ADDRESS_FAMILY && value.length == 4) {
+                return Optional.of(new AdditionalAddressFamily(value[0] & 0xff));
+            }
+        }
+        return Optional.empty();
     }
 
     private RelayFamily family(boolean ipv6) {

@@ -50,7 +50,9 @@ final class StunDispatcher implements StunHandler {
         StunMessage message = decoded.message();
         MessageClass kind = message.type().messageClass();
         if (kind == MessageClass.REQUEST) {
+            long start = System.nanoTime();
             onRequest(decoded, link);
+            metrics.recordRequestNanos(message.type().method().name(), System.nanoTime() - start);
         } else if (kind == MessageClass.INDICATION) {
             if (!message.unknownComprehensionRequired().isEmpty()) {
                 // RFC 8489 §6.3.2: an indication with unknown comprehension-required attributes is discarded.

@@ -24,6 +24,7 @@ import io.traverse.transport.IoTransport;
 import io.traverse.transport.Listeners;
 import io.traverse.transport.RelaySockets;
 import io.traverse.transport.TcpRelaySockets;
+import io.traverse.turn.AllocationListener;
 import io.traverse.turn.AllocationRegistry;
 import io.traverse.turn.IpRange;
 import io.traverse.turn.Lifetimes;
@@ -67,6 +68,7 @@ public final class TraverseServer implements AutoCloseable {
     private final CredentialFiles credentialFiles;
     private final List<RelayFamily> families;
     private final TurnService turn;
+    private volatile boolean draining;
 
     private TraverseServer(EventLoopGroup group, IoTransport io, List<Channel> channels, List<BoundListener> bound,
             AllocationRegistry registry, CredentialFiles credentialFiles, List<RelayFamily> families,
@@ -99,8 +101,13 @@ public final class TraverseServer implements AutoCloseable {
         for (PasswordAlgorithmName name : authConfig.passwordAlgorithms()) {
             algorithms.add(name == PasswordAlgorithmName.MD5 ? PasswordAlgorithm.MD5 : PasswordAlgorithm.SHA256);
         }
-        StatelessNonces nonces = new StatelessNonces(authConfig.nonceLifetime(),
-                EnumSet.of(SecurityFeature.PASSWORD_ALGORITHMS, SecurityFeature.USERNAME_ANONYMITY), wallClock);
+        // Username anonymity (USERHASH) is announced only without TURN REST secrets: a REST username carries its
+        // expiry and cannot be found from its hash, and RFC 8489 §9.2.3.2 clients that see the bit send USERHASH.
+        // USERHASH from a client is accepted either way when the user is in the users file.
+        boolean restConfigured = authConfig.restSecretsFile() != null || !authConfig.restSecrets().isEmpty();
+        StatelessNonces nonces = new StatelessNonces(authConfig.nonceLifetime(), restConfigured
+                ? EnumSet.of(SecurityFeature.PASSWORD_ALGORITHMS)
+                : EnumSet.of(SecurityFeature.PASSWORD_ALGORITHMS, SecurityFeature.USERNAME_ANONYMITY), wallClock);
         RateLimiter limiter = authConfig.unauthenticatedRateLimit().enabled()
                 ? new RateLimiter(authConfig.unauthenticatedRateLimit().perSecond(),
                         authConfig.unauthenticatedRateLimit().burst(), 100_000, Duration.ofMinutes(1), System::nanoTime)
@@ -111,7 +118,7 @@ public final class TraverseServer implements AutoCloseable {
         RelayConfig relay = config.relay();
         List<RelayFamily> families = relayFamilies(relay, clock);
         AllocationRegistry registry = new AllocationRegistry(relay.maxAllocations(), relay.maxAllocationsPerUser(),
-                new LoggingAllocationListener());
+                AllocationListener.composite(List.of(new LoggingAllocationListener(), metrics.allocationListener())));
         Lifetimes lifetimes = new Lifetimes(relay.allocationLifetime().defaultLifetime(),
                 relay.allocationLifetime().max(), relay.permissionLifetime(), relay.channelLifetime());
 
@@ -345,6 +352,16 @@ public final class TraverseServer implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("no " + protocol + (ipv6 ? " IPv6" : " IPv4") + " listener");
+    }
+
+    /** Listeners are up and the server is not draining: what /readyz reports. */
+    public boolean isReady() {
+        return !draining && channels.stream().allMatch(Channel::isActive);
+    }
+
+    /** Marks the server as draining: /readyz turns false at once. */
+    public void startDraining() {
+        draining = true;
     }
 
     public IoTransport io() {

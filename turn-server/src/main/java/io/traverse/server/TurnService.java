@@ -76,14 +76,17 @@ final class TurnService {
                 transportTag(link));
         if (result instanceof Authenticator.Dropped) {
             metrics.dropped(DropReason.RATE_LIMITED);
+            metrics.authFailed(((Authenticator.Dropped) result).reason());
             return;
         }
         if (result instanceof Authenticator.Rejected) {
             Authenticator.Rejected rejected = (Authenticator.Rejected) result;
+            metrics.authFailed(rejected.reason());
             responder.respond(link, decoded, rejected.response(), rejected.integrity());
             return;
         }
         Authenticator.Authenticated auth = (Authenticator.Authenticated) result;
+        metrics.authSucceeded();
         Method method = decoded.message().type().method();
         if (method.equals(Method.ALLOCATE)) {
             allocateHandler.allocate(decoded, link, auth);

@@ -1,6 +1,7 @@
 package io.traverse.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramSocket;
@@ -130,7 +131,12 @@ class UclientInteropTest {
 
     @Test
     void dualAllocation() {
-        assertNoLoss(uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4, withUser("-Z")));
+        ExternalTool.Result result = uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4,
+                withUser("-Z"));
+        assertNoLoss(result);
+        // uclient refreshes the IPv6 half with REQUESTED-ADDRESS-FAMILY IPv6: that only succeeds (no 443) when the
+        // allocation really got both relay addresses.
+        assertFalse(result.output().contains("error"), tail(result.output()));
     }
 
     @Test
@@ -157,6 +163,17 @@ class UclientInteropTest {
         cmd.addAll(List.of("-n", "200", "-l", "120", "-z", "5", "-p", Integer.toString(server.udp4().getPort()),
                 "-e", "127.0.0.1", "-r", Integer.toString(peerPort4), "127.0.0.1"));
         assertNoLoss(ExternalTool.run(Duration.ofSeconds(120), cmd.toArray(new String[0])));
+    }
+
+    @Test
+    void tcpRelayRfc6062() {
+        assertNoLoss(uclient("127.0.0.1", server.tcp4().getPort(), "127.0.0.1", peerPort4, withUser("-T")));
+    }
+
+    @Test
+    void tcpRelayWrongPasswordIsRefused() {
+        assertRefused(uclient("127.0.0.1", server.tcp4().getPort(), "127.0.0.1", peerPort4,
+                "-T", "-u", TurnFixture.USER, "-w", "wrong"));
     }
 
     private static void assertRefused(ExternalTool.Result result) {
