@@ -27,6 +27,7 @@ public final class AllocateOptions {
     private final boolean dontFragment;
     private final Long reservationToken;
     private final List<StunAttribute> extraAttributes;
+    private final boolean tcpRelay;
 
     private AllocateOptions(Builder b) {
         this.passwordAlgorithm = b.passwordAlgorithm;
@@ -39,6 +40,7 @@ public final class AllocateOptions {
         this.dontFragment = b.dontFragment;
         this.reservationToken = b.reservationToken;
         this.extraAttributes = List.copyOf(b.extraAttributes);
+        this.tcpRelay = b.tcpRelay;
     }
 
     /** Defaults: everything automatic, nothing optional requested. */
@@ -63,6 +65,11 @@ public final class AllocateOptions {
      */
     public Optional<Integrity.Kind> integrity() {
         return Optional.ofNullable(integrity);
+    }
+
+    /** True to ask for an RFC 6062 TCP relay (REQUESTED-TRANSPORT TCP) instead of UDP. */
+    public boolean tcpRelay() {
+        return tcpRelay;
     }
 
     /** True to send USERHASH instead of USERNAME even when the nonce cookie does not ask for it (§9.2.5). */
@@ -119,6 +126,7 @@ public final class AllocateOptions {
         private PasswordAlgorithm passwordAlgorithm;
         private Integrity.Kind integrity;
         private boolean userHash;
+        private boolean tcpRelay;
         private Long lifetime;
         private AddressFamily requestedFamily;
         private AddressFamily additionalFamily;
@@ -142,6 +150,12 @@ public final class AllocateOptions {
                 throw new IllegalArgumentException("an authenticated request needs an integrity attribute");
             }
             this.integrity = kind;
+            return this;
+        }
+
+        /** Asks for an RFC 6062 TCP relay (the client must be on TCP or TLS). */
+        public Builder tcpRelay(boolean tcpRelay) {
+            this.tcpRelay = tcpRelay;
             return this;
         }
 

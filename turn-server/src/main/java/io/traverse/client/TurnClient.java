@@ -174,7 +174,7 @@ public final class TurnClient implements AutoCloseable {
 
     private static List<StunAttribute> allocateAttributes(AllocateOptions o) {
         List<StunAttribute> attributes = new ArrayList<>();
-        attributes.add(new RequestedTransport(RequestedTransport.UDP));
+        attributes.add(new RequestedTransport(o.tcpRelay() ? RequestedTransport.TCP : RequestedTransport.UDP));
         o.lifetime().ifPresent(s -> attributes.add(new Lifetime(s)));
         o.requestedFamily().ifPresent(f -> attributes.add(new RequestedAddressFamily(f.code())));
         o.additionalFamily().ifPresent(f -> attributes.add(new AdditionalAddressFamily(f.code())));
