@@ -28,9 +28,11 @@ final class ConfigBinder {
         AdminConfig admin = admin(b.section(m, "admin"));
         LoggingConfig logging = logging(b.section(m, "logging"));
         NatDiscoveryConfig natDiscovery = natDiscovery(b.section(m, "nat-discovery"));
+        DrainConfig drain = drain(b.section(m, "drain"));
         m.finish();
         return b.construct("",
-                () -> new TraverseConfig(server, listeners, relay, auth, peers, tls, admin, logging, natDiscovery),
+                () -> new TraverseConfig(server, listeners, relay, auth, peers, tls, admin, logging, natDiscovery,
+                        drain),
                 null);
     }
 
@@ -154,6 +156,16 @@ final class ConfigBinder {
         Duration idle = b.value(m, "idle-timeout", d.idleTimeout(), false, b::duration);
         m.finish();
         return b.construct("tls", () -> new TlsConfig(certificate, privateKey, handshake, idle), d);
+    }
+
+    private DrainConfig drain(MapReader m) {
+        DrainConfig d = DrainConfig.defaults();
+        Duration grace = b.value(m, "grace-period", d.gracePeriod(), false, b::duration);
+        java.net.InetSocketAddress alternate = b.value(m, "alternate-server", d.alternateServer(), true,
+                (path, node) -> b.parsed(path, node, "an address such as 203.0.113.7:3478 or [2001:db8::7]:3478",
+                        DrainConfig::parseAlternate));
+        m.finish();
+        return b.construct("drain", () -> new DrainConfig(grace, alternate), d);
     }
 
     private NatDiscoveryConfig natDiscovery(MapReader m) {

@@ -23,7 +23,8 @@ public record TraverseConfig(
         TlsConfig tls,
         AdminConfig admin,
         LoggingConfig logging,
-        NatDiscoveryConfig natDiscovery) {
+        NatDiscoveryConfig natDiscovery,
+        DrainConfig drain) {
 
     public TraverseConfig {
         Validator v = new Validator();
@@ -35,6 +36,7 @@ public record TraverseConfig(
         v.notNull("admin", admin);
         v.notNull("logging", logging);
         v.notNull("nat-discovery", natDiscovery);
+        v.notNull("drain", drain);
         if (v.list("listeners", listeners)) {
             checkListeners(v, listeners, tls, admin);
         }
@@ -93,7 +95,8 @@ public record TraverseConfig(
                 TlsConfig.defaults(),
                 AdminConfig.defaults(),
                 LoggingConfig.defaults(),
-                NatDiscoveryConfig.defaults());
+                NatDiscoveryConfig.defaults(),
+                DrainConfig.defaults());
     }
 
     /** udp://0.0.0.0:3478, udp://[::]:3478, tcp://0.0.0.0:3478, tcp://[::]:3478. */

@@ -59,11 +59,12 @@ final class AllocateHandler {
     private final TurnClock clock;
     private final Responder responder;
     private final TraverseMetrics metrics;
+    private final DrainState drain;
 
     AllocateHandler(AllocationRegistry registry, RelaySockets relaySockets, TcpRelay tcpRelay,
             List<RelayFamily> families,
             Lifetimes lifetimes, boolean dontFragmentEnabled, TurnClock clock, Responder responder,
-            TraverseMetrics metrics) {
+            TraverseMetrics metrics, DrainState drain) {
         this.registry = registry;
         this.relaySockets = relaySockets;
         this.tcpRelay = tcpRelay;
@@ -73,6 +74,7 @@ final class AllocateHandler {
         this.clock = clock;
         this.responder = responder;
         this.metrics = metrics;
+        this.drain = drain;
     }
 
     void allocate(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
@@ -89,6 +91,17 @@ final class AllocateHandler {
             // §7.2 step 2: "the server checks if the 5-tuple is currently in use by an existing allocation. If
             // yes, the server rejects the request with a 437 (Allocation Mismatch) error."
             error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
+            return;
+        }
+        if (drain.isDraining()) {
+            // Draining (SIGTERM): no new allocations. RFC 8489 §10 / RFC 8656 §7.2: 300 (Try Alternate) with
+            // ALTERNATE-SERVER when one is configured, otherwise 508 (Insufficient Capacity).
+            InetSocketAddress alternate = drain.alternateServer();
+            StunMessage.Builder refusal = alternate == null
+                    ? StunMessage.errorResponseTo(request, ErrorCode.INSUFFICIENT_CAPACITY)
+                    : StunMessage.errorResponseTo(request, ErrorCode.TRY_ALTERNATE)
+                            .add(new io.traverse.stun.attr.AlternateServer(alternate));
+            responder.respond(link, decoded, refusal, auth.integrity());
             return;
         }
         // §7.2 step 3: REQUESTED-TRANSPORT must be present (400) and UDP (442; TCP relay is RFC 6062's).

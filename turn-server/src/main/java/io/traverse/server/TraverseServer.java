@@ -68,11 +68,11 @@ public final class TraverseServer implements AutoCloseable {
     private final CredentialFiles credentialFiles;
     private final List<RelayFamily> families;
     private final TurnService turn;
-    private volatile boolean draining;
+    private final DrainState drain;
 
     private TraverseServer(EventLoopGroup group, IoTransport io, List<Channel> channels, List<BoundListener> bound,
             AllocationRegistry registry, CredentialFiles credentialFiles, List<RelayFamily> families,
-            TurnService turn) {
+            TurnService turn, DrainState drain) {
         this.group = group;
         this.io = io;
         this.channels = channels;
@@ -81,6 +81,7 @@ public final class TraverseServer implements AutoCloseable {
         this.credentialFiles = credentialFiles;
         this.families = families;
         this.turn = turn;
+        this.drain = drain;
     }
 
     /**
@@ -129,6 +130,7 @@ public final class TraverseServer implements AutoCloseable {
         EventLoopGroup group = io.newEventLoopGroup(loops);
         List<Channel> channels = new ArrayList<>();
         List<BoundListener> bound = new ArrayList<>();
+        DrainState drain = new DrainState(config.drain().alternateServer());
         TurnService turn;
         try {
             PeerPolicy policy = peerPolicy(config, families);
@@ -137,7 +139,7 @@ public final class TraverseServer implements AutoCloseable {
             TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> turnRef[0].policy(), responder, clock,
                     metrics);
             AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), tcpRelay,
-                    families, lifetimes, relay.dontFragment(), clock, responder, metrics);
+                    families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);
             turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate, tcpRelay);
             turnRef[0] = turn;
             NatDiscovery natDiscovery = new NatDiscovery();
@@ -184,7 +186,7 @@ public final class TraverseServer implements AutoCloseable {
         }
         LOG.info("Traverse started: {} event loops, I/O {}", loops, io.name().toLowerCase(Locale.ROOT));
         return new TraverseServer(group, io, channels, List.copyOf(bound), registry, credentialFiles,
-                List.copyOf(families), turn);
+                List.copyOf(families), turn, drain);
     }
 
     /**
@@ -356,12 +358,25 @@ public final class TraverseServer implements AutoCloseable {
 
     /** Listeners are up and the server is not draining: what /readyz reports. */
     public boolean isReady() {
-        return !draining && channels.stream().allMatch(Channel::isActive);
+        return !drain.isDraining() && channels.stream().allMatch(Channel::isActive);
     }
 
-    /** Marks the server as draining: /readyz turns false at once. */
+    /** Starts draining: new allocations are refused and /readyz turns false at once. Existing ones go on. */
     public void startDraining() {
-        draining = true;
+        drain.start();
+    }
+
+    /**
+     * Waits until no allocation is left or {@code grace} passed, whichever comes first.
+     *
+     * @return the number of allocations still live
+     */
+    public int awaitDrained(Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (registry.registered() > 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(100);
+        }
+        return registry.registered();
     }
 
     public IoTransport io() {
