@@ -129,6 +129,30 @@ class TurnAllocateTest {
         }
     }
 
+    /**
+     * A retransmission that arrives while the first Allocate is still binding its relay socket (a client with a
+     * short RTO, or a duplicated datagram) must also get the success response, not 437, and create nothing more.
+     */
+    @Test
+    void immediateRetransmissionGetsTheSameSuccess() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            int before = server.server().allocations().registered();
+            int active = server.server().allocations().active();
+            try (TurnTestSession s = alice()) {
+                byte[] request = s.sign(allocateRequest());
+                s.client().sendRaw(request);
+                s.client().sendRaw(request);
+                s.client().sendRaw(request);
+                byte[] first = s.client().receiveRaw();
+                s.succeed(StunDecoder.decode(first));
+                assertArrayEquals(first, s.client().receiveRaw(), "round " + round);
+                assertArrayEquals(first, s.client().receiveRaw(), "round " + round);
+            }
+            assertEquals(before + 1, server.server().allocations().registered());
+            assertEquals(active + 1, server.server().allocations().active(), "quota slots of duplicates returned");
+        }
+    }
+
     /** §7.2 step 6: an unknown REQUESTED-ADDRESS-FAMILY → 440. */
     @ParameterizedTest
     @ValueSource(ints = {0x00, 0x03, 0xFF})

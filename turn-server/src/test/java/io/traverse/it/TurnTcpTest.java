@@ -8,6 +8,7 @@ import io.traverse.it.TurnTestSession.Options;
 import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
 import io.traverse.stun.StunMessage;
+import io.traverse.stun.attr.AdditionalAddressFamily;
 import io.traverse.stun.attr.Data;
 import io.traverse.stun.attr.RequestedAddressFamily;
 import io.traverse.stun.attr.XorPeerAddress;
@@ -20,9 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TCP as client transport (RFC 8656 §3.1): Allocate, relaying with padded ChannelData (§12.5) and Data indications,
@@ -85,6 +87,33 @@ class TurnTcpTest {
         }
         assertEquals(before, server.server().allocations().registered());
         bindEventually(relayed);
+    }
+
+    /**
+     * A client that sends an Allocate and closes the connection at once: whether the close overtakes the relay bind
+     * or not, no allocation may outlive the connection (it would hold a relay port and a quota slot for its whole
+     * lifetime with nobody to reach). A dual allocation binds two sockets one after the other, which makes the
+     * close overtake the binding in most rounds (about 80 % before the fix in AllocateHandler).
+     */
+    @Test
+    void connectionClosedRightAfterAllocateLeavesNoAllocation() throws Exception {
+        int before = server.server().allocations().registered();
+        int active = server.server().allocations().active();
+        for (int round = 0; round < 20; round++) {
+            TurnTestSession s = TurnTestSession.open(server.tcp4(), true, TurnFixture.USER, TurnFixture.PASSWORD,
+                    Options.browser());
+            s.challenge();
+            s.client().sendRaw(s.sign(TurnTestSession.allocateRequest(
+                    new AdditionalAddressFamily(RequestedAddressFamily.IPV6))));
+            s.close();
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((server.server().allocations().registered() > before || server.server().allocations().active() > active)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(before, server.server().allocations().registered(), "allocations outlived their connection");
+        assertEquals(active, server.server().allocations().active(), "quota slots not returned");
     }
 
     private static void bindEventually(InetSocketAddress address) throws Exception {
