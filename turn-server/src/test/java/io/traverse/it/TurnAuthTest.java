@@ -443,4 +443,17 @@ class TurnAuthTest {
             assertChallenge(s.exchange(s.encode(request)));
         }
     }
+
+    /** RFC 8489 §7.3: a request with FINGERPRINT gets a response with integrity and then FINGERPRINT, both valid. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void authenticatedRequestWithFingerprint(boolean modern) throws Exception {
+        try (TurnTestSession s = session(modern ? Options.modern() : Options.browser())) {
+            s.challenge();
+            byte[] request = StunEncoder.encode(s.credentials(allocateRequest()).build(), s.integrity(), true);
+            DecodedMessage response = s.exchange(request);
+            s.succeed(response);
+            assertTrue(response.hasFingerprint() && response.fingerprintValid());
+        }
+    }
 }

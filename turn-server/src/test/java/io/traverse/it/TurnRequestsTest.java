@@ -2,17 +2,25 @@ package io.traverse.it;
 
 import static io.traverse.it.TurnTestSession.allocateRequest;
 import static io.traverse.it.TurnTestSession.request;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.traverse.it.TurnTestSession.Options;
+import io.traverse.metrics.TraverseMetrics.DropReason;
+import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
 import io.traverse.stun.StunAttribute;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.attr.ChannelNumber;
+import io.traverse.stun.attr.Data;
 import io.traverse.stun.attr.Lifetime;
 import io.traverse.stun.attr.RequestedAddressFamily;
 import io.traverse.stun.attr.XorPeerAddress;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -217,5 +225,83 @@ class TurnRequestsTest {
             s.channelBind(0x4001, sameIpOtherPort); // other peer on a free number: fine
             s.assertChannelRoundTrip(0x4000, peer, relayed);
         }
+    }
+
+    /** §11.2: a ChannelBind installs the permission itself; no CreatePermission is needed to relay. */
+    @Test
+    void channelBindAloneInstallsThePermission() throws Exception {
+        try (TurnTestSession s = alice(false); UdpPeer peer = UdpPeer.on("127.0.0.1")) {
+            InetSocketAddress relayed = TurnTestSession.relayed(s.allocate(), false);
+            s.channelBind(0x4321, peer.address());
+            s.assertChannelRoundTrip(0x4321, peer, relayed);
+        }
+    }
+
+    /**
+     * Send indications and Data indications over UDP (§10, §11.3): a Send to a permitted peer arrives from the
+     * relayed address; a peer with a permission but no channel answers as a Data indication; a peer whose IP has no
+     * permission is dropped (and counted), as is ChannelData on an unbound channel.
+     */
+    @Test
+    void indicationsAndSilentDrops() throws Exception {
+        try (TurnTestSession s = alice(false);
+             UdpPeer peer = UdpPeer.on("127.0.0.1");
+             UdpPeer stranger = UdpPeer.on("127.0.0.2")) {
+            InetSocketAddress relayed = TurnTestSession.relayed(s.allocate(), false);
+            byte[] unpermitted = "no permission yet".getBytes(StandardCharsets.UTF_8);
+            double noPermission = server.metrics().droppedCount(DropReason.NO_PERMISSION);
+            s.sendIndication(peer.address(), unpermitted);
+            awaitCount(DropReason.NO_PERMISSION, noPermission + 1);
+
+            s.createPermission(peer.address());
+            byte[] out = "send indication".getBytes(StandardCharsets.UTF_8);
+            s.sendIndication(peer.address(), out);
+            UdpPeer.Received received = peer.receive();
+            assertEquals(relayed, received.sender());
+            assertArrayEquals(out, received.data(), "the unpermitted Send was not delivered late");
+
+            byte[] back = "data indication".getBytes(StandardCharsets.UTF_8);
+            peer.send(relayed, back);
+            StunMessage data = s.client().receive().message();
+            assertEquals(MessageType.indication(Method.DATA), data.type());
+            assertEquals(peer.address(), data.attribute(XorPeerAddress.class).orElseThrow().address());
+            assertArrayEquals(back, data.attribute(Data.class).orElseThrow().data());
+
+            stranger.send(relayed, "who am I".getBytes(StandardCharsets.UTF_8));
+            awaitCount(DropReason.NO_PERMISSION, noPermission + 2);
+
+            double unknownChannel = server.metrics().droppedCount(DropReason.UNKNOWN_CHANNEL);
+            s.sendChannelData(0x4444, "unbound".getBytes(StandardCharsets.UTF_8));
+            awaitCount(DropReason.UNKNOWN_CHANNEL, unknownChannel + 1);
+        }
+    }
+
+    /** Deleting the allocation (LIFETIME 0) closes its relay socket and frees the port. */
+    @Test
+    void deletedAllocationFreesItsRelayPort() throws Exception {
+        try (TurnTestSession s = alice(false)) {
+            InetSocketAddress relayed = TurnTestSession.relayed(s.allocate(), false);
+            assertThrows(SocketException.class, () -> new DatagramSocket(relayed).close());
+            s.succeed(s.send(request(Method.REFRESH).add(new Lifetime(0))));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            for (;;) {
+                try (DatagramSocket socket = new DatagramSocket(relayed)) {
+                    break;
+                } catch (SocketException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("relay port still bound after LIFETIME 0", e);
+                    }
+                    Thread.sleep(10);
+                }
+            }
+        }
+    }
+
+    private static void awaitCount(DropReason reason, double expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (server.metrics().droppedCount(reason) < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(expected, server.metrics().droppedCount(reason), reason.tag());
     }
 }
