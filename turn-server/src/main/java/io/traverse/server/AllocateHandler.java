@@ -24,15 +24,19 @@ import io.traverse.turn.Allocation;
 import io.traverse.turn.AllocationPermit;
 import io.traverse.turn.AllocationRegistry;
 import io.traverse.turn.EndReason;
+import io.traverse.turn.FiveTuple;
 import io.traverse.turn.Lifetimes;
 import io.traverse.turn.PortAllocator;
 import io.traverse.turn.ReserveResult;
 import io.traverse.turn.TurnClock;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +64,11 @@ final class AllocateHandler {
     private final Responder responder;
     private final TraverseMetrics metrics;
     private final DrainState drain;
+    /**
+     * Allocates whose relay sockets are being bound, by 5-tuple. Each entry is touched only on its client's loop;
+     * the map is shared by all loops.
+     */
+    private final Map<FiveTuple, Pending> pending = new ConcurrentHashMap<>();
 
     AllocateHandler(AllocationRegistry registry, RelaySockets relaySockets, TcpRelay tcpRelay,
             List<RelayFamily> families,
@@ -90,6 +99,18 @@ final class AllocateHandler {
             }
             // §7.2 step 2: "the server checks if the 5-tuple is currently in use by an existing allocation. If
             // yes, the server rejects the request with a 437 (Allocation Mismatch) error."
+            error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
+            return;
+        }
+        Pending inFlight = pending.get(link.fiveTuple());
+        if (inFlight != null) {
+            if (Arrays.equals(inFlight.transactionId, request.transactionId().toBytes())) {
+                // A retransmission that arrived while the first one's relay socket is being bound: it gets the
+                // same response as the first, once there is one (RFC 8489 §6.3.1), and creates nothing.
+                inFlight.retransmissions++;
+                return;
+            }
+            // §7.2 step 2: the 5-tuple is being allocated by another transaction → 437.
             error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
             return;
         }
@@ -196,6 +217,7 @@ final class AllocateHandler {
         AllocationPermit permit = ((ReserveResult.Granted) reserved).permit();
         Pending pending = new Pending(decoded, link, auth, permit, dontFragment, evenPort.orElse(null),
                 claimedPort, primary, secondary, additionalFamily.isPresent(), tcp);
+        this.pending.put(link.fiveTuple(), pending);
         pending.bindPrimary(0);
     }
 
@@ -262,6 +284,9 @@ final class AllocateHandler {
         final RelayFamily secondary;
         final boolean additionalRequested;
         final RelaySession session;
+        final byte[] transactionId;
+        /** Retransmissions of the request received meanwhile; each gets the response again. */
+        int retransmissions;
         final List<InetSocketAddress[]> relays = new ArrayList<>(2);
         io.traverse.turn.ReservationToken reservation;
         AddressErrorCode addressError;
@@ -280,6 +305,7 @@ final class AllocateHandler {
             this.secondary = secondary;
             this.additionalRequested = additionalRequested;
             this.session = new RelaySession(link, tcp);
+            this.transactionId = decoded.message().transactionId().toBytes();
         }
 
         void bindPrimary(int attempt) {
@@ -362,6 +388,15 @@ final class AllocateHandler {
         }
 
         private void finish() {
+            pending.remove(link.fiveTuple(), this);
+            if (!link.channel().isActive()) {
+                // The client's connection closed while the relay socket was being bound: its 5-tuple is gone, so
+                // is the allocation (RFC 8656 §3.1). Registering it would leak a port and a quota slot.
+                session.close();
+                releasePorts();
+                permit.close();
+                return;
+            }
             StunMessage request = decoded.message();
             long now = clock.nanos();
             Allocation.Builder builder = Allocation.builder(link.fiveTuple(), auth.username())
@@ -381,7 +416,7 @@ final class AllocateHandler {
                 session.close();
                 releasePorts();
                 permit.close();
-                error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
+                replay(respondError(ErrorCode.ALLOCATION_MISMATCH));
                 link.channel().flush();
                 return;
             }
@@ -398,6 +433,7 @@ final class AllocateHandler {
             }
             response.add(new XorMappedAddress(link.fiveTuple().client()));
             byte[] encoded = responder.respond(link, decoded, response, auth.integrity());
+            replay(encoded);
             allocation.setCachedResponse(encoded);
             link.channel().flush();
             session.sweep(link.eventLoop().scheduleAtFixedRate(() -> sweep(allocation),
@@ -405,11 +441,25 @@ final class AllocateHandler {
         }
 
         private void fail(ErrorCode code) {
+            pending.remove(link.fiveTuple(), this);
             session.close();
             releasePorts();
             permit.close();
-            error(link, decoded, auth, code);
+            replay(respondError(code));
             link.channel().flush();
+        }
+
+        private byte[] respondError(ErrorCode code) {
+            return responder.respond(link, decoded, StunMessage.errorResponseTo(decoded.message(), code),
+                    auth.integrity());
+        }
+
+        /** The same response once more for every retransmission received while this Allocate was pending. */
+        private void replay(byte[] encoded) {
+            for (int i = 0; i < retransmissions; i++) {
+                link.write(Unpooled.wrappedBuffer(encoded));
+            }
+            retransmissions = 0;
         }
 
         private void releasePorts() {

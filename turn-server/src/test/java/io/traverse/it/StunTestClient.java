@@ -73,6 +73,42 @@ public final class StunTestClient implements AutoCloseable {
         return StunDecoder.decode(whole);
     }
 
+    /**
+     * Receives one message as raw bytes: a whole UDP datagram, or on TCP one STUN message or one ChannelData frame
+     * including its padding to a multiple of 4 (RFC 8656 §12.5).
+     */
+    public byte[] receiveRaw() throws IOException {
+        if (udp != null) {
+            byte[] buf = new byte[65536];
+            DatagramPacket packet = new DatagramPacket(buf, buf.length);
+            udp.receive(packet);
+            return Arrays.copyOf(buf, packet.getLength());
+        }
+        DataInputStream in = new DataInputStream(tcp.getInputStream());
+        byte[] header = new byte[4];
+        in.readFully(header);
+        int length = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+        boolean channelData = (header[0] & 0xC0) == 0x40;
+        int rest = channelData ? (length + 3) & ~3 : 16 + length;
+        byte[] whole = Arrays.copyOf(header, 4 + rest);
+        in.readFully(whole, 4, rest);
+        return whole;
+    }
+
+    /** Sets the receive timeout. */
+    public void timeout(int millis) throws IOException {
+        if (udp != null) {
+            udp.setSoTimeout(millis);
+        } else {
+            tcp.setSoTimeout(millis);
+        }
+    }
+
+    /** True for a TCP client (ChannelData must then be padded, RFC 8656 §12.5). */
+    public boolean isStream() {
+        return tcp != null;
+    }
+
     public StunMessage exchange(byte[] request) throws IOException, StunParseException {
         sendRaw(request);
         return receive().message();

@@ -138,15 +138,20 @@ class TcpRelayTest {
 
     @Test
     void closingTheControlConnectionEndsTheAllocation() throws Exception {
-        int before = server.server().allocations().registered();
+        awaitRegistered(0); // allocations of the other tests end when their clients close
+        int before = 0;
         TurnClient control = tcpAllocation();
         assertEquals(before + 1, server.server().allocations().registered());
         control.close();
+        awaitRegistered(before);
+    }
+
+    private static void awaitRegistered(int expected) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (server.server().allocations().registered() > before && System.nanoTime() < deadline) {
+        while (server.server().allocations().registered() != expected && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertEquals(before, server.server().allocations().registered());
+        assertEquals(expected, server.server().allocations().registered());
     }
 
     /** One request on a raw TCP connection, with the RFC 8489 §9.2 401 → authenticated retry. */
