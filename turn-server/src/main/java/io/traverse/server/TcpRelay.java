@@ -139,7 +139,7 @@ final class TcpRelay {
             error(link, decoded, auth, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH);
             return;
         }
-        if (!policy.get().isAllowed(target.getAddress())) {
+        if (TurnService.isIpv4Mapped(target.getAddress()) || !policy.get().isAllowed(target.getAddress())) {
             error(link, decoded, auth, ErrorCode.FORBIDDEN);
             return;
         }

@@ -219,7 +219,8 @@ final class TurnService {
             return;
         }
         InetSocketAddress target = peer.address();
-        if (!allocation.supportsPeerFamily(target.getAddress()) || !policy.isAllowed(target.getAddress())) {
+        if (isIpv4Mapped(target.getAddress()) || !allocation.supportsPeerFamily(target.getAddress())
+                || !policy.isAllowed(target.getAddress())) {
             metrics.dropped(DropReason.PEER_DENIED);
             return;
         }
@@ -248,6 +249,11 @@ final class TurnService {
 
     /** 443 when the allocation has no relay of the peer's family; 403 when policy forbids the peer. */
     private ErrorCode checkPeer(Allocation allocation, InetSocketAddress peer) {
+        if (isIpv4Mapped(peer.getAddress())) {
+            // An IPv4-mapped IPv6 peer (::ffff:a.b.c.d) cannot be reached from an IPv6-only relay socket, and
+            // relaying it over IPv4 would bypass the family rules of RFC 8656 §9.1: refused like a denied peer.
+            return ErrorCode.FORBIDDEN;
+        }
         if (!allocation.supportsPeerFamily(peer.getAddress())) {
             return ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH;
         }
@@ -255,6 +261,20 @@ final class TurnService {
             return ErrorCode.FORBIDDEN;
         }
         return null;
+    }
+
+    /** True for {@code ::ffff:a.b.c.d} held as an IPv6 address. */
+    static boolean isIpv4Mapped(java.net.InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return false;
+        }
+        byte[] b = address.getAddress();
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
     }
 
     private static boolean hasFamily(Allocation allocation, boolean ipv6) {
