@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# CPU per relayed packet: Traverse vs coturn, same load, same machine, loopback only.
+#
+# Each server runs alone on 127.0.0.1 with a TURN REST secret. coturn's turnutils_uclient drives CLIENTS
+# sessions, each sending MESSAGES ChannelData packets of SIZE bytes every INTERVAL ms to turnutils_peer, which
+# echoes them: every message is relayed twice (client->peer, peer->client). The server's CPU time (utime+stime
+# from /proc/PID/stat) over the measured run divided by the packets relayed gives microseconds per packet.
+# A warm-up run precedes each measurement (the JVM compiles its hot path; coturn warms its caches).
+#
+# usage: scripts/bench-relay.sh [CLIENTS] [MESSAGES] [SIZE] [INTERVAL_MS]
+# needs: coturn (turnserver, turnutils_uclient, turnutils_peer), a built turn-server (mvn -q package -DskipTests)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+clients=${1:-50}
+messages=${2:-2000}
+size=${3:-160}
+interval=${4:-5}
+secret=bench-secret
+jar="$root/turn-server/target/traverse-server.jar"
+[ -f "$jar" ] || (cd "$root" && mvn -q -B package -DskipTests -pl turn-server -am)
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+turnutils_peer -L 127.0.0.1 -p 39480 >/dev/null 2>&1 &
+sleep 0.5
+
+run_load() { # port
+  turnutils_uclient -c -W "$secret" -u bench -m "$clients" -n "$messages" -l "$size" -z "$interval" \
+    -p "$1" -e 127.0.0.1 -r 39480 127.0.0.1 2>&1 | grep -E "Total lost packets" | tail -1
+}
+
+measure() { # name pid port
+  local name=$1 pid=$2 port=$3
+  run_load "$port" >/dev/null # warm-up
+  local before after lost
+  before=$(cpu_ticks "$pid")
+  lost=$(run_load "$port")
+  after=$(cpu_ticks "$pid")
+  local packets=$(( clients * messages * 2 ))
+  local us
+  us=$(awk -v t=$(( after - before )) -v hz="$hz" -v p="$packets" 'BEGIN { printf "%.2f", t / hz * 1e6 / p }')
+  printf '%-9s cpu %5.2f s  packets %8d  %6s us/packet  (%s)\n' "$name" \
+    "$(awk -v t=$(( after - before )) -v hz="$hz" 'BEGIN { print t / hz }')" "$packets" "$us" "${lost#*: : }"
+}
+
+echo "$secret" > "$work/secrets"
+java ${TRAVERSE_JAVA_OPTS:--Xmx512m} -jar "$jar" --set listeners=udp://127.0.0.1:39478 --realm bench \
+  --set auth.rest-secrets-file="$work/secrets" --set relay.addresses=127.0.0.1 \
+  --set peers.allow-loopback-insecure-test-only=true --set admin.enabled=false \
+  --set auth.unauthenticated-rate-limit.per-second=0 --set relay.max-allocations-per-user=100000 \
+  --log-level warn >"$work/traverse.log" 2>&1 &
+traverse_pid=$!
+turnserver -n --no-cli --no-tls --no-dtls --listening-ip=127.0.0.1 --listening-port=39479 \
+  --relay-ip=127.0.0.1 --min-port=40000 --max-port=45000 --use-auth-secret --static-auth-secret="$secret" \
+  --realm=bench --allow-loopback-peers --log-file=/dev/null --no-stdout-log >/dev/null 2>&1 &
+coturn_pid=$!
+sleep 3
+
+echo "load: $clients clients x $messages messages x $size bytes every $interval ms, echoed (2 relays each)"
+echo "machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1), coturn $(turnserver --version 2>&1 | head -1)"
+measure traverse "$traverse_pid" 39478
+measure coturn "$coturn_pid" 39479
