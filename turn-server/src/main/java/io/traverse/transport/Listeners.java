@@ -8,7 +8,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
+import io.traverse.config.TlsConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
 import io.traverse.turn.AllocationRegistry;
@@ -16,10 +18,11 @@ import io.traverse.turn.TurnClock;
 import io.traverse.turn.TransportProtocol;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Binds UDP and TCP listener sockets. */
+/** Binds UDP, TCP, TLS and DTLS listener sockets. */
 public final class Listeners {
     /** Largest datagram we expect; RFC 8656 relays up to 65535 bytes but real media stays under the MTU. */
     static final int MAX_DATAGRAM = 2048;
@@ -82,21 +85,64 @@ public final class Listeners {
         return channels;
     }
 
-    /** Binds a TCP listener; each connection is served on the loop it is registered with. */
+    /**
+     * Binds a TCP listener with the default {@code tls.idle-timeout}; each connection is served on the loop it is
+     * registered with.
+     */
     public Channel bindTcp(InetSocketAddress address) throws InterruptedException {
+        return bindTcp(address, TlsConfig.defaults().idleTimeout());
+    }
+
+    /**
+     * Binds a TCP listener; each connection is served on the loop it is registered with. A connection without an
+     * allocation that sends no complete message for {@code idleTimeout} is closed ({@link TlsIdleTimeoutHandler}).
+     */
+    public Channel bindTcp(InetSocketAddress address, Duration idleTimeout) throws InterruptedException {
+        long idleNanos = idleTimeout.toNanos();
+        return bindStream(address, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                addStreamHandlers(ch, TransportProtocol.TCP, idleNanos);
+            }
+        });
+    }
+
+    /**
+     * Binds a TLS listener (RFC 8656 §3.1, default port 5349; 443 works too): an {@link io.netty.handler.ssl.SslHandler}
+     * from the store's current context (so a reloaded certificate applies to new connections only) in front of the
+     * same stream framing as TCP, with {@link TransportProtocol#TLS} in the 5-tuple. The handshake must finish
+     * within {@code tls.handshake-timeout}; the idle rule of {@link #bindTcp(InetSocketAddress, Duration)} applies.
+     */
+    public Channel bindTls(InetSocketAddress address, CertificateStore certificates, TlsConfig tls)
+            throws InterruptedException {
+        long handshakeMillis = Math.max(1, tls.handshakeTimeout().toMillis());
+        long idleNanos = tls.idleTimeout().toNanos();
+        return bindStream(address, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                SslHandler ssl = certificates.sslContext().newHandler(ch.alloc());
+                ssl.setHandshakeTimeoutMillis(handshakeMillis);
+                ch.pipeline().addLast("tls", ssl);
+                addStreamHandlers(ch, TransportProtocol.TLS, idleNanos);
+            }
+        });
+    }
+
+    private void addStreamHandlers(Channel ch, TransportProtocol protocol, long idleNanos) {
+        ch.pipeline().addLast(
+                new StreamFrameDecoder(() -> metrics.dropped(DropReason.MALFORMED)),
+                new TlsIdleTimeoutHandler(registry, clock, protocol, idleNanos),
+                new StreamServerHandler(dispatcher, newRelay(), metrics, protocol));
+    }
+
+    private Channel bindStream(InetSocketAddress address, ChannelInitializer<Channel> initializer)
+            throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channelFactory(io.serverChannelFactory(address.getAddress())::get)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(
-                                new StreamFrameDecoder(() -> metrics.dropped(DropReason.MALFORMED)),
-                                new StreamServerHandler(dispatcher, newRelay(), metrics, TransportProtocol.TCP));
-                    }
-                });
+                .childHandler(initializer);
         if (io == IoTransport.EPOLL && address.getAddress() instanceof Inet6Address) {
             b.option(IoTransport.IPV6_V6ONLY, 1);
         }
