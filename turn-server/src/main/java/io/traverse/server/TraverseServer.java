@@ -157,6 +157,12 @@ public final class TraverseServer implements AutoCloseable {
                         bound.add(new BoundListener(listener.protocol(), (InetSocketAddress) tls.localAddress()));
                         break;
                     }
+                    case DTLS: {
+                        List<Channel> dtls = listeners.bindDtls(address, certificates, config.tls());
+                        channels.addAll(dtls);
+                        bound.add(new BoundListener(listener.protocol(), (InetSocketAddress) dtls.get(0).localAddress()));
+                        break;
+                    }
                     default:
                         throw new IllegalStateException("listener " + listener + ": protocol "
                                 + listener.protocol().configName() + " is not supported yet");

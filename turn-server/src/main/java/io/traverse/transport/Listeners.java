@@ -3,6 +3,7 @@ package io.traverse.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -21,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Binds UDP, TCP, TLS and DTLS listener sockets. */
 public final class Listeners {
@@ -57,30 +59,64 @@ public final class Listeners {
      * @return the bound channels (all on the same local address)
      */
     public List<Channel> bindUdp(InetSocketAddress address) throws InterruptedException {
+        return bindDatagram(address, () -> new UdpServerHandler(dispatcher, newRelay(), metrics));
+    }
+
+    /**
+     * Binds a DTLS 1.2 listener (RFC 8656 §3.1, RFC 6347; default port 5349, like TLS but over UDP): one socket per
+     * event loop as for UDP, each with a {@link DtlsServerHandler} keeping the associations of its clients.
+     * ClientHellos are answered statelessly until a client returns a valid cookie; handshakes run on a small
+     * bounded pool, records are decrypted and encrypted on the loop (see {@link DtlsListener}). The certificate is
+     * the store's current one at each handshake.
+     *
+     * @return the bound channels (all on the same local address)
+     */
+    public List<Channel> bindDtls(InetSocketAddress address, CertificateStore certificates, TlsConfig tls)
+            throws InterruptedException {
+        DtlsListener dtls = new DtlsListener(certificates, tls);
+        List<Channel> channels;
+        try {
+            channels = bindDatagram(address,
+                    () -> new DtlsServerHandler(dtls, dispatcher, newRelay(), registry, clock, metrics));
+        } catch (RuntimeException | InterruptedException e) {
+            dtls.executor().shutdownNow();
+            throw e;
+        }
+        dtls.track(channels);
+        return channels;
+    }
+
+    private List<Channel> bindDatagram(InetSocketAddress address, Supplier<ChannelHandler> handler)
+            throws InterruptedException {
         List<Channel> channels = new ArrayList<>();
         InetSocketAddress bindTo = address;
-        for (EventExecutor loop : group) {
-            Bootstrap b = new Bootstrap()
-                    .group((io.netty.channel.EventLoop) loop)
-                    .channelFactory(() -> io.newDatagramChannel(address.getAddress()))
-                    .handler(new UdpServerHandler(dispatcher, newRelay(), metrics));
-            if (io == IoTransport.EPOLL) {
-                b.option(IoTransport.SO_REUSEPORT, true)
-                        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                        .option(ChannelOption.RECVBUF_ALLOCATOR,
-                                new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
-                if (address.getAddress() instanceof Inet6Address) {
-                    b.option(IoTransport.IPV6_V6ONLY, 1);
+        try {
+            for (EventExecutor loop : group) {
+                Bootstrap b = new Bootstrap()
+                        .group((io.netty.channel.EventLoop) loop)
+                        .channelFactory(() -> io.newDatagramChannel(address.getAddress()))
+                        .handler(handler.get());
+                if (io == IoTransport.EPOLL) {
+                    b.option(IoTransport.SO_REUSEPORT, true)
+                            .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                            .option(ChannelOption.RECVBUF_ALLOCATOR,
+                                    new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
+                    if (address.getAddress() instanceof Inet6Address) {
+                        b.option(IoTransport.IPV6_V6ONLY, 1);
+                    }
+                } else {
+                    b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536));
                 }
-            } else {
-                b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536));
+                Channel channel = b.bind(bindTo).sync().channel();
+                channels.add(channel);
+                bindTo = (InetSocketAddress) channel.localAddress();
+                if (!io.supportsReusePort()) {
+                    break;
+                }
             }
-            Channel channel = b.bind(bindTo).sync().channel();
-            channels.add(channel);
-            bindTo = (InetSocketAddress) channel.localAddress();
-            if (!io.supportsReusePort()) {
-                break;
-            }
+        } catch (RuntimeException | InterruptedException e) {
+            channels.forEach(Channel::close);
+            throw e;
         }
         return channels;
     }

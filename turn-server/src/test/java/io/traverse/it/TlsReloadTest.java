@@ -42,7 +42,10 @@ class TlsReloadTest {
         original = TlsTestCertificates.write(dir, "server", "first.test");
         server = TurnFixture.start(dir, Map.of("listeners", "tls://127.0.0.1:0",
                 "tls.certificate", original.certificate().toString(),
-                "tls.private-key", original.key().toString()));
+                "tls.private-key", original.key().toString(),
+                // Outside the kernel's ephemeral range (32768-60999 on Linux): a reserved RTCP port (EVEN-PORT R)
+                // cannot be taken by another process's ephemeral socket before uclient claims it.
+                "relay.port-range.min", "61000", "relay.port-range.max", "65535"));
         tls = server.server().address(Protocol.TLS, false);
         peerPort = UclientInteropTest.freeUdpPort("127.0.0.1");
         peer = ExternalTool.start(dir.resolve("peer.log"), "turnutils_peer", "-L", "127.0.0.1", "-p",

@@ -96,18 +96,32 @@ public final class TlsTestClient implements AutoCloseable {
         return exchange(StunMessage.builder(MessageType.request(Method.BINDING), TransactionId.random()).build());
     }
 
+    /** One request/response round trip over some transport. */
+    @FunctionalInterface
+    public interface Exchange {
+        StunMessage exchange(byte[] request) throws Exception;
+    }
+
     /** Allocate with long-term credentials (RFC 8656 §7.1 after the 401 challenge); returns the final response. */
     public StunMessage allocate(String user, String password) throws Exception {
-        StunMessage challenge = exchange(StunMessage.builder(MessageType.request(Method.ALLOCATE),
-                TransactionId.random()).add(new RequestedTransport(RequestedTransport.UDP)).build());
+        return allocate(bytes -> {
+            send(bytes);
+            return receive().message();
+        }, user, password);
+    }
+
+    /** The Allocate exchange of {@link #allocate(String, String)} over any transport. */
+    public static StunMessage allocate(Exchange exchange, String user, String password) throws Exception {
+        StunMessage challenge = exchange.exchange(StunEncoder.encode(StunMessage.builder(
+                MessageType.request(Method.ALLOCATE), TransactionId.random())
+                .add(new RequestedTransport(RequestedTransport.UDP)).build()));
         String realm = challenge.attribute(Realm.class).orElseThrow().value();
         String nonce = challenge.attribute(Nonce.class).orElseThrow().value();
         byte[] key = LongTermKey.derive(PasswordAlgorithm.MD5, user, realm, password);
         StunMessage request = StunMessage.builder(MessageType.request(Method.ALLOCATE), TransactionId.random())
                 .add(new RequestedTransport(RequestedTransport.UDP))
                 .add(new Username(user)).add(new Realm(realm)).add(new Nonce(nonce)).build();
-        send(StunEncoder.encode(request, Integrity.sha1(key), false));
-        return receive().message();
+        return exchange.exchange(StunEncoder.encode(request, Integrity.sha1(key), false));
     }
 
     /** Whether the server closed the connection (end of stream or a reset) within the socket timeout. */

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Interop over TLS with coturn's turnutils_uclient {@code -t -S} (a client we did not write, OpenSSL inside) and
- * turnutils_peer: 0 lost packets; a wrong password makes uclient fail. uclient checks the server certificate only
+ * Interop over TLS ({@code -t -S}) and DTLS ({@code -S}) with coturn's turnutils_uclient (a client we did not
+ * write, OpenSSL inside) and turnutils_peer: 0 lost packets; a wrong password makes uclient fail. uclient checks the server certificate only
  * when given {@code -E <CA file>}; one test passes our self-signed certificate as the CA so the check runs.
  */
 class TlsUclientInteropTest {
@@ -39,9 +39,12 @@ class TlsUclientInteropTest {
     static void start() throws Exception {
         certificate = TlsTestCertificates.write(dir, "server", "localhost");
         server = TurnFixture.start(dir, Map.of(
-                "listeners", "tls://127.0.0.1:0",
+                "listeners", "tls://127.0.0.1:0,dtls://127.0.0.1:0",
                 "tls.certificate", certificate.certificate().toString(),
-                "tls.private-key", certificate.key().toString()));
+                "tls.private-key", certificate.key().toString(),
+                // Outside the kernel's ephemeral range (32768-60999 on Linux): a reserved RTCP port (EVEN-PORT R)
+                // cannot be taken by another process's ephemeral socket before uclient claims it.
+                "relay.port-range.min", "61000", "relay.port-range.max", "65535"));
         peerPort = UclientInteropTest.freeUdpPort("127.0.0.1");
         peer = ExternalTool.start(dir.resolve("peer.log"), "turnutils_peer", "-L", "127.0.0.1", "-p",
                 Integer.toString(peerPort));
@@ -106,8 +109,38 @@ class TlsUclientInteropTest {
                 "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
     }
 
+    /** The secure session came up and the refusal is TURN's (401), not a TLS/DTLS failure. */
+    private static void assertRefusedAfterHandshake(ExternalTool.Result result, String method) {
+        assertRefused(result);
+        assertTrue(result.output().contains("client session connected with cipher")
+                && result.output().contains("method=" + method), tail(result.output()));
+    }
+
     @Test
     void tlsWrongPasswordIsRefused() {
-        assertRefused(uclient(Protocol.TLS, "-t", "-S", "-u", TurnFixture.USER, "-w", "wrong"));
+        assertRefusedAfterHandshake(uclient(Protocol.TLS, "-t", "-S", "-u", TurnFixture.USER, "-w", "wrong"),
+                "TLSv1.2");
+    }
+
+    @Test
+    void dtlsChannels() {
+        assertNoLoss(uclient(Protocol.DTLS, "-S", "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
+    }
+
+    @Test
+    void dtlsSendIndications() {
+        assertNoLoss(uclient(Protocol.DTLS, "-S", "-s", "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
+    }
+
+    @Test
+    void dtlsWithCertificateVerification() {
+        assertNoLoss(uclient(Protocol.DTLS, "-S", "-E", certificate.certificate().toString(),
+                "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
+    }
+
+    @Test
+    void dtlsWrongPasswordIsRefused() {
+        assertRefusedAfterHandshake(uclient(Protocol.DTLS, "-S", "-u", TurnFixture.USER, "-w", "wrong"),
+                "DTLSv1.2");
     }
 }
