@@ -54,6 +54,8 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
     /** Handshake message type client_hello. */
     private static final int CLIENT_HELLO = 1;
     private static final int RECORD_HEADER = 13;
+    /** Plaintext buffer size: no record decrypts to more than the datagram that carried it. */
+    private static final int RECEIVE_BUFFER = DtlsDatagramTransport.RECEIVE_LIMIT;
 
     private final DtlsListener listener;
     private final StunHandler stun;
@@ -62,12 +64,11 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
     private final TurnClock clock;
     private final TraverseMetrics metrics;
     private final Map<InetSocketAddress, DtlsSession> sessions = new HashMap<>();
+    /** Plaintext handed to Bouncy Castle for encryption when it is not in a heap buffer (loop-confined). */
     private byte[] scratch = new byte[RECEIVE_BUFFER];
     private Channel channel;
     private InetSocketAddress local;
     private ScheduledFuture<?> sweep;
-
-    private static final int RECEIVE_BUFFER = DtlsDatagramTransport.RECEIVE_LIMIT;
 
     DtlsServerHandler(DtlsListener listener, StunHandler stun, ChannelDataRelay relay, AllocationRegistry registry,
             TurnClock clock, TraverseMetrics metrics) {

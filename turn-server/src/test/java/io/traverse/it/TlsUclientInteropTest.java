@@ -119,7 +119,7 @@ class TlsUclientInteropTest {
     @Test
     void tlsWrongPasswordIsRefused() {
         assertRefusedAfterHandshake(uclient(Protocol.TLS, "-t", "-S", "-u", TurnFixture.USER, "-w", "wrong"),
-                "TLSv1.2");
+                "TLSv1.");
     }
 
     @Test
