@@ -20,6 +20,8 @@ import io.traverse.config.RelayAddress;
 import io.traverse.config.RelayConfig;
 import io.traverse.config.TraverseConfig;
 import io.traverse.metrics.TraverseMetrics;
+import io.traverse.transport.CertificateStore;
+import io.traverse.transport.CertificateStoreException;
 import io.traverse.transport.IoTransport;
 import io.traverse.transport.Listeners;
 import io.traverse.transport.RelaySockets;
@@ -69,10 +71,11 @@ public final class TraverseServer implements AutoCloseable {
     private final List<RelayFamily> families;
     private final TurnService turn;
     private final DrainState drain;
+    private final CertificateStore certificates;
 
     private TraverseServer(EventLoopGroup group, IoTransport io, List<Channel> channels, List<BoundListener> bound,
             AllocationRegistry registry, CredentialFiles credentialFiles, List<RelayFamily> families,
-            TurnService turn, DrainState drain) {
+            TurnService turn, DrainState drain, CertificateStore certificates) {
         this.group = group;
         this.io = io;
         this.channels = channels;
@@ -82,6 +85,7 @@ public final class TraverseServer implements AutoCloseable {
         this.families = families;
         this.turn = turn;
         this.drain = drain;
+        this.certificates = certificates;
     }
 
     /**
@@ -132,7 +136,9 @@ public final class TraverseServer implements AutoCloseable {
         List<BoundListener> bound = new ArrayList<>();
         DrainState drain = new DrainState(config.drain().alternateServer());
         TurnService turn;
+        CertificateStore certificates = null;
         try {
+            certificates = loadCertificates(config);
             PeerPolicy policy = peerPolicy(config, families);
             StunResponder responder = new StunResponder(metrics, config.server().software());
             TurnService[] turnRef = new TurnService[1];
@@ -156,9 +162,21 @@ public final class TraverseServer implements AutoCloseable {
                         break;
                     }
                     case TCP: {
-                        Channel tcp = listeners.bindTcp(address);
+                        Channel tcp = listeners.bindTcp(address, config.tls().idleTimeout());
                         channels.add(tcp);
                         bound.add(new BoundListener(listener.protocol(), (InetSocketAddress) tcp.localAddress()));
+                        break;
+                    }
+                    case TLS: {
+                        Channel tls = listeners.bindTls(address, certificates, config.tls());
+                        channels.add(tls);
+                        bound.add(new BoundListener(listener.protocol(), (InetSocketAddress) tls.localAddress()));
+                        break;
+                    }
+                    case DTLS: {
+                        List<Channel> dtls = listeners.bindDtls(address, certificates, config.tls());
+                        channels.addAll(dtls);
+                        bound.add(new BoundListener(listener.protocol(), (InetSocketAddress) dtls.get(0).localAddress()));
                         break;
                     }
                     default:
@@ -175,6 +193,9 @@ public final class TraverseServer implements AutoCloseable {
             if (credentialFiles != null) {
                 credentialFiles.close();
             }
+            if (certificates != null) {
+                certificates.close();
+            }
             throw e;
         }
         for (BoundListener listener : bound) {
@@ -185,8 +206,11 @@ public final class TraverseServer implements AutoCloseable {
                     family.advertised().getHostAddress(), relay.portRange().min(), relay.portRange().max());
         }
         LOG.info("Traverse started: {} event loops, I/O {}", loops, io.name().toLowerCase(Locale.ROOT));
+        if (certificates != null) {
+            certificates.start();
+        }
         return new TraverseServer(group, io, channels, List.copyOf(bound), registry, credentialFiles,
-                List.copyOf(families), turn, drain);
+                List.copyOf(families), turn, drain, certificates);
     }
 
     /**
@@ -238,6 +262,18 @@ public final class TraverseServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no channel bound at " + local);
+    }
+
+    /** The certificate of the TLS and DTLS listeners, or null when there are none. */
+    private static CertificateStore loadCertificates(TraverseConfig config) {
+        if (config.listeners().stream().noneMatch(l -> l.protocol().isSecure())) {
+            return null;
+        }
+        try {
+            return CertificateStore.load(config.tls(), Clock.systemUTC());
+        } catch (CertificateStoreException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     private static CredentialFiles loadCredentials(AuthConfig auth, CredentialStore store, Clock clock) {
@@ -394,19 +430,34 @@ public final class TraverseServer implements AutoCloseable {
     }
 
     /**
-     * Applies the reloadable parts of {@code config} without dropping allocations: credentials are re-read and
-     * the peer policy is rebuilt. Listeners, relay addresses and limits need a restart.
+     * Re-reads {@code tls.certificate} and {@code tls.private-key} now (SIGHUP; the files are also polled). New
+     * TLS/DTLS handshakes use the new certificate, established connections keep theirs. A bad file is logged and
+     * the previous certificate stays.
+     *
+     * @return true when there is no TLS/DTLS listener or the new certificate was installed
+     */
+    public boolean reloadCertificates() {
+        return certificates == null || certificates.reload();
+    }
+
+    /**
+     * Applies the reloadable parts of {@code config} without dropping allocations: credentials and certificates
+     * are re-read and the peer policy is rebuilt. Listeners, relay addresses and limits need a restart.
      */
     public void reload(TraverseConfig config) {
         reloadCredentials();
         turn.policy(peerPolicy(config, families));
-        LOG.info("reloaded credentials and peer policy");
+        reloadCertificates();
+        LOG.info("reloaded credentials, peer policy and certificates");
     }
 
     @Override
     public void close() {
         if (credentialFiles != null) {
             credentialFiles.close();
+        }
+        if (certificates != null) {
+            certificates.close();
         }
         for (Channel channel : channels) {
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -3,12 +3,15 @@ package io.traverse.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
+import io.traverse.config.TlsConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
 import io.traverse.turn.AllocationRegistry;
@@ -16,10 +19,12 @@ import io.traverse.turn.TurnClock;
 import io.traverse.turn.TransportProtocol;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
-/** Binds UDP and TCP listener sockets. */
+/** Binds UDP, TCP, TLS and DTLS listener sockets. */
 public final class Listeners {
     /** Largest datagram we expect; RFC 8656 relays up to 65535 bytes but real media stays under the MTU. */
     static final int MAX_DATAGRAM = 2048;
@@ -54,50 +59,128 @@ public final class Listeners {
      * @return the bound channels (all on the same local address)
      */
     public List<Channel> bindUdp(InetSocketAddress address) throws InterruptedException {
+        return bindDatagram(address, () -> new UdpServerHandler(dispatcher, newRelay(), metrics));
+    }
+
+    /**
+     * Binds a DTLS 1.2 listener (RFC 8656 §3.1, RFC 6347; default port 5349, like TLS but over UDP): one socket per
+     * event loop as for UDP, each with a {@link DtlsServerHandler} keeping the associations of its clients.
+     * ClientHellos are answered statelessly until a client returns a valid cookie; handshakes run on a small
+     * bounded pool, records are decrypted and encrypted on the loop (see {@link DtlsListener}). The certificate is
+     * the store's current one at each handshake.
+     *
+     * @return the bound channels (all on the same local address)
+     */
+    public List<Channel> bindDtls(InetSocketAddress address, CertificateStore certificates, TlsConfig tls)
+            throws InterruptedException {
+        DtlsListener dtls = new DtlsListener(certificates, tls);
+        List<Channel> channels;
+        try {
+            channels = bindDatagram(address,
+                    () -> new DtlsServerHandler(dtls, dispatcher, newRelay(), registry, clock, metrics));
+        } catch (RuntimeException | InterruptedException e) {
+            dtls.executor().shutdownNow();
+            throw e;
+        }
+        dtls.track(channels);
+        return channels;
+    }
+
+    private List<Channel> bindDatagram(InetSocketAddress address, Supplier<ChannelHandler> handler)
+            throws InterruptedException {
         List<Channel> channels = new ArrayList<>();
         InetSocketAddress bindTo = address;
-        for (EventExecutor loop : group) {
-            Bootstrap b = new Bootstrap()
-                    .group((io.netty.channel.EventLoop) loop)
-                    .channelFactory(() -> io.newDatagramChannel(address.getAddress()))
-                    .handler(new UdpServerHandler(dispatcher, newRelay(), metrics));
-            if (io == IoTransport.EPOLL) {
-                b.option(IoTransport.SO_REUSEPORT, true)
-                        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                        .option(ChannelOption.RECVBUF_ALLOCATOR,
-                                new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
-                if (address.getAddress() instanceof Inet6Address) {
-                    b.option(IoTransport.IPV6_V6ONLY, 1);
+        try {
+            for (EventExecutor loop : group) {
+                Bootstrap b = new Bootstrap()
+                        .group((io.netty.channel.EventLoop) loop)
+                        .channelFactory(() -> io.newDatagramChannel(address.getAddress()))
+                        .handler(handler.get());
+                if (io == IoTransport.EPOLL) {
+                    b.option(IoTransport.SO_REUSEPORT, true)
+                            .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                            .option(ChannelOption.RECVBUF_ALLOCATOR,
+                                    new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
+                    if (address.getAddress() instanceof Inet6Address) {
+                        b.option(IoTransport.IPV6_V6ONLY, 1);
+                    }
+                } else {
+                    b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536));
                 }
-            } else {
-                b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536));
+                Channel channel = b.bind(bindTo).sync().channel();
+                channels.add(channel);
+                bindTo = (InetSocketAddress) channel.localAddress();
+                if (!io.supportsReusePort()) {
+                    break;
+                }
             }
-            Channel channel = b.bind(bindTo).sync().channel();
-            channels.add(channel);
-            bindTo = (InetSocketAddress) channel.localAddress();
-            if (!io.supportsReusePort()) {
-                break;
-            }
+        } catch (RuntimeException | InterruptedException e) {
+            channels.forEach(Channel::close);
+            throw e;
         }
         return channels;
     }
 
-    /** Binds a TCP listener; each connection is served on the loop it is registered with. */
+    /**
+     * Binds a TCP listener with the default {@code tls.idle-timeout}; each connection is served on the loop it is
+     * registered with.
+     */
     public Channel bindTcp(InetSocketAddress address) throws InterruptedException {
+        return bindTcp(address, TlsConfig.defaults().idleTimeout());
+    }
+
+    /**
+     * Binds a TCP listener; each connection is served on the loop it is registered with. A connection without an
+     * allocation that sends no complete message for {@code idleTimeout} is closed ({@link TlsIdleTimeoutHandler}).
+     */
+    public Channel bindTcp(InetSocketAddress address, Duration idleTimeout) throws InterruptedException {
+        long idleNanos = idleTimeout.toNanos();
+        return bindStream(address, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                addStreamHandlers(ch, TransportProtocol.TCP, idleNanos);
+            }
+        });
+    }
+
+    /**
+     * Binds a TLS listener (RFC 8656 §3.1, default port 5349; 443 works too): an {@link io.netty.handler.ssl.SslHandler}
+     * from the store's current context (so a reloaded certificate applies to new connections only) in front of the
+     * same stream framing as TCP, with {@link TransportProtocol#TLS} in the 5-tuple. The handshake must finish
+     * within {@code tls.handshake-timeout}; the idle rule of {@link #bindTcp(InetSocketAddress, Duration)} applies.
+     */
+    public Channel bindTls(InetSocketAddress address, CertificateStore certificates, TlsConfig tls)
+            throws InterruptedException {
+        long handshakeMillis = Math.max(1, tls.handshakeTimeout().toMillis());
+        long idleNanos = tls.idleTimeout().toNanos();
+        return bindStream(address, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                SslHandler ssl = certificates.sslContext().newHandler(ch.alloc());
+                ssl.setHandshakeTimeoutMillis(handshakeMillis);
+                ch.pipeline().addLast("tls", ssl);
+                addStreamHandlers(ch, TransportProtocol.TLS, idleNanos);
+            }
+        });
+    }
+
+    private void addStreamHandlers(Channel ch, TransportProtocol protocol, long idleNanos) {
+        // Names matter: an RFC 6062 ConnectionBind removes "stun", "idle" and "framer" to turn the connection into
+        // a raw data pipe.
+        ch.pipeline()
+                .addLast("framer", new StreamFrameDecoder(() -> metrics.dropped(DropReason.MALFORMED)))
+                .addLast("idle", new TlsIdleTimeoutHandler(registry, clock, protocol, idleNanos))
+                .addLast("stun", new StreamServerHandler(dispatcher, newRelay(), metrics, protocol));
+    }
+
+    private Channel bindStream(InetSocketAddress address, ChannelInitializer<Channel> initializer)
+            throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channelFactory(io.serverChannelFactory(address.getAddress())::get)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast("framer", new StreamFrameDecoder(() -> metrics.dropped(DropReason.MALFORMED)))
-                                .addLast("stun", new StreamServerHandler(dispatcher, newRelay(), metrics,
-                                        TransportProtocol.TCP));
-                    }
-                });
+                .childHandler(initializer);
         if (io == IoTransport.EPOLL && address.getAddress() instanceof Inet6Address) {
             b.option(IoTransport.IPV6_V6ONLY, 1);
         }

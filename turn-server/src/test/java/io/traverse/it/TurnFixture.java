@@ -34,6 +34,8 @@ public final class TurnFixture {
         o.put("peers.allow-loopback-insecure-test-only", "true");
         o.put("auth.unauthenticated-rate-limit.per-second", "0");
         o.put("relay.max-allocations-per-user", "1000");
+        // Above Linux's ephemeral range (32768-60999), so other sockets of the test run never take relay ports.
+        o.put("relay.port-range.min", "61000");
         return o;
     }
 
