@@ -216,8 +216,10 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
     private void handshake(DtlsSession session, DTLSRequest request) {
         try {
             DTLSTransport dtls = listener.protocol().accept(listener.newServer(), session.transport, request);
+            metrics.handshake(io.traverse.turn.TransportProtocol.DTLS, true);
             onLoop(() -> established(session, dtls), () -> closeQuietly(dtls));
         } catch (IOException | RuntimeException e) {
+            metrics.handshake(io.traverse.turn.TransportProtocol.DTLS, false);
             onLoop(() -> close(session, "handshake failed: " + e), () -> { });
         } finally {
             listener.endHandshake();

@@ -158,6 +158,7 @@ public final class Listeners {
             protected void initChannel(Channel ch) {
                 SslHandler ssl = certificates.sslContext().newHandler(ch.alloc());
                 ssl.setHandshakeTimeoutMillis(handshakeMillis);
+                ssl.handshakeFuture().addListener(f -> metrics.handshake(TransportProtocol.TLS, f.isSuccess()));
                 ch.pipeline().addLast("tls", ssl);
                 addStreamHandlers(ch, TransportProtocol.TLS, idleNanos);
             }
