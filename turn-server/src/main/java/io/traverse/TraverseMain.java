@@ -130,12 +130,19 @@ public final class TraverseMain implements Callable<Integer> {
                 return 1;
             }
         }
-        AdminServer adminServer = admin;
-        notifier.ready();
-        notifier.startWatchdog();
+        Stopper stopper = new Stopper(server, admin, notifier, cfg.drain().gracePeriod());
+        // SIGTERM/SIGINT are handled here so that a drained stop exits with 0; the shutdown hook covers every
+        // other way the JVM can end. Both are in place before READY=1.
+        Runtime.getRuntime().addShutdownHook(new Thread(stopper::onShutdownHook, "traverse-shutdown"));
+        installSignalHandler("TERM", stopper::onSignal);
+        installSignalHandler("INT", stopper::onSignal);
         Path configFile = file;
         installReloadHandler(() -> {
             // SIGHUP: re-read the config file and apply what can change without a restart.
+            if (stopper.isStopping()) {
+                LOG.info("SIGHUP ignored: the server is stopping");
+                return;
+            }
             notifier.reloading();
             try {
                 TraverseConfig fresh = load(configFile, overrides);
@@ -148,12 +155,8 @@ public final class TraverseMain implements Callable<Integer> {
             }
             notifier.ready();
         });
-        Stopper stopper = new Stopper(server, adminServer, notifier, cfg.drain().gracePeriod());
-        // SIGTERM/SIGINT are handled here so that a drained stop exits with 0; the shutdown hook covers every
-        // other way the JVM can end (and signals when the handlers cannot be installed: then the JVM exits 143).
-        Runtime.getRuntime().addShutdownHook(new Thread(stopper::onShutdownHook, "traverse-shutdown"));
-        installSignalHandler("TERM", stopper::onSignal);
-        installSignalHandler("INT", stopper::onSignal);
+        notifier.ready();
+        notifier.startWatchdog();
         stopper.awaitStopped();
         return 0;
     }
@@ -227,6 +230,11 @@ public final class TraverseMain implements Callable<Integer> {
             } else {
                 awaitStoppedUninterruptibly();
             }
+        }
+
+        /** Whether a stop (drain) has begun. */
+        boolean isStopping() {
+            return started.get();
         }
 
         void awaitStopped() throws InterruptedException {
