@@ -143,6 +143,16 @@ final class ServerProcessHarness implements AutoCloseable {
         }
     }
 
+    /** The index of the first notification at or after {@code from} that {@code matches}, or -1: no waiting. */
+    synchronized int indexOf(Predicate<String> matches, int from) {
+        for (int i = from; i < notifications.size(); i++) {
+            if (matches.test(notifications.get(i).text())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** {@link #await} for a notification equal to {@code text}. */
     int await(String text, int from, Duration timeout) throws InterruptedException {
         return await(text, text::equals, from, timeout);
