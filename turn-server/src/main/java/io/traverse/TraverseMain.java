@@ -1,6 +1,5 @@
 package io.traverse;
 
-import ch.qos.logback.classic.Level;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.traverse.admin.AdminServer;
@@ -8,26 +7,39 @@ import io.traverse.config.ConfigException;
 import io.traverse.config.ConfigLoader;
 import io.traverse.config.TraverseConfig;
 import io.traverse.metrics.TraverseMetrics;
+import io.traverse.ops.LogSetup;
 import io.traverse.ops.SystemdNotifier;
 import io.traverse.server.TraverseServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code traverse}: starts the STUN/TURN server. Flags override the config file. */
+/**
+ * {@code traverse}: starts the STUN/TURN server. Flags override the config file.
+ *
+ * <p>Signals (docs/operations.md): SIGHUP reloads what can change without a restart; SIGTERM and SIGINT
+ * drain (new allocations refused, existing ones relay on until they end or {@code drain.grace-period}
+ * passes), then the process exits with status 0. A second SIGTERM/SIGINT ends the drain at once.
+ */
 @Command(name = "traverse", mixinStandardHelpOptions = true, versionProvider = TraverseMain.Version.class,
         description = "Traverse STUN/TURN relay server.",
-        footer = {"", "Exit codes: 0 stopped cleanly, 1 failed at run time, 2 bad configuration or arguments."})
+        footer = {"", "Exit codes: 0 stopped cleanly (also after SIGTERM/SIGINT and the drain), 1 failed at run time,",
+            "2 bad configuration or arguments."})
 public final class TraverseMain implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TraverseMain.class);
 
@@ -52,7 +64,8 @@ public final class TraverseMain implements Callable<Integer> {
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "Overrides logging.level.")
     String logLevel;
 
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Time asked of systemd on top of the grace period while draining (closing sockets, exiting). */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(15);
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new TraverseMain()).execute(args));
@@ -93,7 +106,7 @@ public final class TraverseMain implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        applyLogLevel(cfg.logging().level().name());
+        LogSetup.apply(cfg.logging());
         SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -117,16 +130,23 @@ public final class TraverseMain implements Callable<Integer> {
                 return 1;
             }
         }
-        AdminServer adminServer = admin;
-        notifier.ready();
-        notifier.startWatchdog();
+        Stopper stopper = new Stopper(server, admin, notifier, cfg.drain().gracePeriod());
+        // SIGTERM/SIGINT are handled here so that a drained stop exits with 0; the shutdown hook covers every
+        // other way the JVM can end. Both are in place before READY=1.
+        Runtime.getRuntime().addShutdownHook(new Thread(stopper::onShutdownHook, "traverse-shutdown"));
+        installSignalHandler("TERM", stopper::onSignal);
+        installSignalHandler("INT", stopper::onSignal);
         Path configFile = file;
         installReloadHandler(() -> {
             // SIGHUP: re-read the config file and apply what can change without a restart.
+            if (stopper.isStopping()) {
+                LOG.info("SIGHUP ignored: the server is stopping");
+                return;
+            }
             notifier.reloading();
             try {
                 TraverseConfig fresh = load(configFile, overrides);
-                applyLogLevel(fresh.logging().level().name());
+                LogSetup.apply(fresh.logging());
                 server.reload(fresh);
             } catch (ConfigException e) {
                 LOG.error("reload refused, configuration unchanged:\n{}", e.getMessage());
@@ -135,22 +155,9 @@ public final class TraverseMain implements Callable<Integer> {
             }
             notifier.ready();
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping");
-            try {
-                notifier.stopping().get(1, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // best effort
-            }
-            server.startDraining();
-            server.close();
-            if (adminServer != null) {
-                adminServer.close();
-            }
-            notifier.close();
-            stopped.countDown();
-        }, "traverse-shutdown"));
-        stopped.await();
+        notifier.ready();
+        notifier.startWatchdog();
+        stopper.awaitStopped();
         return 0;
     }
 
@@ -159,19 +166,141 @@ public final class TraverseMain implements Callable<Integer> {
     }
 
     /** SIGHUP → {@code action} on the JVM's signal thread (sun.misc.Signal: the only way a JVM can catch it). */
-    @SuppressWarnings("removal")
     private static void installReloadHandler(Runnable action) {
+        installSignalHandler("HUP", name -> action.run());
+    }
+
+    /** {@code handler} receives the signal's name; runs on a thread the JVM starts for each signal. */
+    @SuppressWarnings("removal")
+    private static void installSignalHandler(String signal, Consumer<String> handler) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> handler.accept(s.getName()));
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LOG.warn("SIGHUP reload unavailable on this platform: {}", e.toString());
+            LOG.warn("SIG{} handler unavailable on this platform: {}", signal, e.toString());
         }
     }
 
-    static void applyLogLevel(String level) {
-        org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        if (root instanceof ch.qos.logback.classic.Logger) {
-            ((ch.qos.logback.classic.Logger) root).setLevel(Level.toLevel(level, Level.INFO));
+    static String formatDuration(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    /**
+     * The stop sequence, run once: refuse new allocations ({@code startDraining()}: 300/508, /readyz false),
+     * {@code STOPPING=1}, wait until no allocation is left or the grace period passed, then close the server,
+     * the admin endpoint (which answers /healthz and /readyz until then) and the notifier.
+     */
+    private static final class Stopper {
+        private final TraverseServer server;
+        private final AdminServer admin;
+        private final SystemdNotifier notifier;
+        private final Duration grace;
+        private final AtomicBoolean started = new AtomicBoolean();
+        private final CountDownLatch stopped = new CountDownLatch(1);
+        private volatile Thread runner;
+
+        Stopper(TraverseServer server, AdminServer admin, SystemdNotifier notifier, Duration grace) {
+            this.server = server;
+            this.admin = admin;
+            this.notifier = notifier;
+            this.grace = grace;
+        }
+
+        /** SIGTERM/SIGINT: the first starts the drain on a thread of its own; another one cuts it short. */
+        void onSignal(String signal) {
+            if (started.compareAndSet(false, true)) {
+                LOG.info("SIG{}: stopping", signal);
+                Thread thread = new Thread(this::drainAndClose, "traverse-drain");
+                runner = thread;
+                thread.start();
+            } else {
+                Thread thread = runner;
+                if (thread != null && stopped.getCount() > 0) {
+                    LOG.info("SIG{} again: ending the drain now", signal);
+                    thread.interrupt();
+                }
+            }
+        }
+
+        /** Shutdown hook: drains unless a signal already started it, and in any case waits until it is done. */
+        void onShutdownHook() {
+            if (started.compareAndSet(false, true)) {
+                LOG.info("shutting down");
+                runner = Thread.currentThread();
+                drainAndClose();
+            } else {
+                awaitStoppedUninterruptibly();
+            }
+        }
+
+        /** Whether a stop (drain) has begun. */
+        boolean isStopping() {
+            return started.get();
+        }
+
+        void awaitStopped() throws InterruptedException {
+            stopped.await();
+        }
+
+        private void awaitStoppedUninterruptibly() {
+            boolean interrupted = false;
+            while (stopped.getCount() > 0) {
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void drainAndClose() {
+            try {
+                server.startDraining();
+                sent(notifier.stopping());
+                int live = server.allocations().registered();
+                LOG.info("draining: {} allocations, grace {}", live, formatDuration(grace));
+                notifier.status("draining: " + live + " allocations");
+                if (live > 0 && !grace.isZero()) {
+                    notifier.extendTimeout(grace.plus(STOP_MARGIN));
+                    int left;
+                    try {
+                        left = server.awaitDrained(grace);
+                        if (left == 0) {
+                            LOG.info("drained: no allocations left");
+                        } else {
+                            LOG.info("grace period over: closing {} allocations", left);
+                        }
+                    } catch (InterruptedException e) {
+                        LOG.info("drain cut short: closing {} allocations", server.allocations().registered());
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.error("drain failed, closing now: {}", e.toString());
+            } finally {
+                try {
+                    server.close();
+                    if (admin != null) {
+                        admin.close();
+                    }
+                    LOG.info("stopped");
+                } finally {
+                    notifier.close();
+                    stopped.countDown();
+                }
+            }
+        }
+
+        /** Waits (at most 1 s) until a notification left: STOPPING=1 should reach systemd before we exit. */
+        private static void sent(CompletableFuture<Boolean> notification) {
+            try {
+                notification.get(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // a second signal: the drain below ends at once
+            } catch (Exception e) {
+                // best effort: the notifier logs failures itself
+            }
         }
     }
 
