@@ -202,7 +202,7 @@ class ServerProcessTest {
             throw new AssertionError("carol refused after the reload: " + e.getMessage() + "\n" + harness.logText(), e);
         }
         assertTrue(harness.process().isAlive(), "SIGHUP does not stop the server");
-        assertTrue(harness.logText().contains("reloaded credentials and peer policy"), harness.logText());
+        assertTrue(harness.logText().contains("reloaded credentials, peer policy and certificates"), harness.logText());
         assertJsonLogs();
     }
 
