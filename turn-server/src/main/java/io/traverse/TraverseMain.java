@@ -156,7 +156,8 @@ public final class TraverseMain implements Callable<Integer> {
             notifier.ready();
         });
         notifier.ready();
-        notifier.startWatchdog();
+        // Pinged from an event loop: a wedged loop stops the pings and systemd restarts the server.
+        notifier.startWatchdog(server.watchdogExecutor());
         stopper.awaitStopped();
         return 0;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.traverse.it.TestServer;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -40,7 +41,7 @@ class CoturnRestInteropTest {
     @TempDir
     static Path dir;
 
-    private static LoopbackServer traverse;
+    private static TestServer traverse;
     private static Process coturn;
     private static Process peer;
     private static int coturnPort;
@@ -54,7 +55,7 @@ class CoturnRestInteropTest {
                 "--realm", REALM, "--user", "initial", "--password-stdin");
         assertEquals(0, init.exitCode(), init.toString());
         Path secrets = Files.writeString(dir.resolve("rest-secrets"), SECRET + "\n");
-        traverse = LoopbackServer.start(String.join("\n",
+        traverse = TestServer.start(String.join("\n",
                 "server:", "  realm: " + REALM,
                 "auth:", "  users-file: " + users, "  rest-secrets-file: " + secrets,
                 "peers:", "  allow-loopback-insecure-test-only: true", ""),
@@ -97,19 +98,19 @@ class CoturnRestInteropTest {
         String credential = server.get("credential").asText();
         assertTrue(username.endsWith(":carol"), username);
         assertNoLoss(uclient(coturnPort, "-u", username, "-w", credential), "coturn");
-        assertNoLoss(uclient(traverse.udp().getPort(), "-u", username, "-w", credential), "Traverse");
+        assertNoLoss(uclient(traverse.udp4().getPort(), "-u", username, "-w", credential), "Traverse");
     }
 
     @Test
     void uclientRestSecretIsAcceptedByCoturnAndTraverse() throws Exception {
         assertNoLoss(uclient(coturnPort, "-W", SECRET, "-u", "dave"), "coturn");
-        assertNoLoss(uclient(traverse.udp().getPort(), "-W", SECRET, "-u", "dave"), "Traverse");
+        assertNoLoss(uclient(traverse.udp4().getPort(), "-W", SECRET, "-u", "dave"), "Traverse");
     }
 
     @Test
     void aWrongSecretIsRefusedByBoth() throws Exception {
         assertRefused(uclient(coturnPort, "-W", "not-the-secret", "-u", "erin"), "coturn");
-        assertRefused(uclient(traverse.udp().getPort(), "-W", "not-the-secret", "-u", "erin"), "Traverse");
+        assertRefused(uclient(traverse.udp4().getPort(), "-W", "not-the-secret", "-u", "erin"), "Traverse");
     }
 
     @Test
@@ -120,7 +121,7 @@ class CoturnRestInteropTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         String last = "";
         while (System.nanoTime() < deadline) {
-            last = uclient(traverse.udp().getPort(), "-u", "frank", "-w", "frank's password");
+            last = uclient(traverse.udp4().getPort(), "-u", "frank", "-w", "frank's password");
             Matcher m = LOST.matcher(last);
             if (m.find() && m.group(1).equals("0")) {
                 return;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.traverse.it.TestServer;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,12 +29,12 @@ class ProbeCommandTest {
     static final String PASSWORD = "correct horse";
     static final Pattern STEP = Pattern.compile("  (ok  |FAIL)  (\\S+) +\\d+ ms  .*");
 
-    private static LoopbackServer server;
+    private static TestServer server;
     private FakeTurnServer fake;
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = LoopbackServer.start("", Map.of());
+        server = TestServer.start("", Map.of());
     }
 
     @AfterAll
@@ -75,7 +76,7 @@ class ProbeCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"udp", "tcp"})
     void stunProbeOfTheRealServerPasses(String transport) {
-        InetSocketAddress a = transport.equals("udp") ? server.udp() : server.tcp();
+        InetSocketAddress a = transport.equals("udp") ? server.udp4() : server.tcp4();
         String url = "stun:127.0.0.1:" + a.getPort() + (transport.equals("tcp") ? "?transport=tcp" : "");
         Cli.Result r = Cli.exec("probe", url);
         assertEquals(0, r.exitCode(), r.toString());
@@ -89,7 +90,7 @@ class ProbeCommandTest {
     void bindingStepPassesAgainstTheRealServerOverTurnUrl() {
         // Until TURN lands the real server answers Allocate with 400; the Binding step must pass either way.
         Cli.Result r = new Cli().stdin(PASSWORD + "\n").run("probe",
-                "turn:127.0.0.1:" + server.udp().getPort() + "?transport=udp", "--user", USER, "--password-stdin");
+                "turn:127.0.0.1:" + server.udp4().getPort() + "?transport=udp", "--user", USER, "--password-stdin");
         List<String> steps = steps(r);
         assertEquals(List.of("ok resolve", "ok connect", "ok binding"), steps.subList(0, 3), r.out());
     }

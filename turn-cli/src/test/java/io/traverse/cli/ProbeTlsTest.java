@@ -3,6 +3,7 @@ package io.traverse.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.traverse.client.SelfSignedTls;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.attr.XorMappedAddress;
 import io.traverse.stun.codec.StunDecoder;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.traverse.client.Transport;
 import io.traverse.client.TurnClient;
 import io.traverse.client.TurnCredentials;
+import io.traverse.it.TestServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,8 @@ class TurnServerEndToEndTest {
     @TempDir
     static Path dir;
 
-    private static LoopbackServer open;
-    private static LoopbackServer strict;
+    private static TestServer open;
+    private static TestServer strict;
     private static Path config;
 
     @BeforeAll
@@ -53,9 +54,9 @@ class TurnServerEndToEndTest {
                 "  rest-secrets-file: " + dir.resolve("rest-secrets"),
                 "");
         config = Files.writeString(dir.resolve("traverse.yaml"), yaml + "listeners: [udp://127.0.0.1:3478]\n");
-        open = LoopbackServer.start(yaml + "peers:\n  allow-loopback-insecure-test-only: true\n",
+        open = TestServer.start(yaml + "peers:\n  allow-loopback-insecure-test-only: true\n",
                 Map.of("relay.addresses", "127.0.0.1"));
-        strict = LoopbackServer.start(yaml, Map.of("relay.addresses", "127.0.0.1"));
+        strict = TestServer.start(yaml, Map.of("relay.addresses", "127.0.0.1"));
     }
 
     @AfterAll
@@ -64,8 +65,8 @@ class TurnServerEndToEndTest {
         strict.close();
     }
 
-    private static String url(LoopbackServer s, String transport) {
-        InetSocketAddress a = transport.equals("udp") ? s.udp() : s.tcp();
+    private static String url(TestServer s, String transport) {
+        InetSocketAddress a = transport.equals("udp") ? s.udp4() : s.tcp4();
         return "turn:127.0.0.1:" + a.getPort() + "?transport=" + transport;
     }
 
@@ -110,7 +111,7 @@ class TurnServerEndToEndTest {
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode server = new ObjectMapper().readTree(r.out()).get(0);
         assertEquals(List.of("turn:127.0.0.1:3478?transport=udp"), List.of(server.get("urls").get(0).asText()));
-        try (TurnClient client = TurnClient.connect(Transport.UDP, open.udp())) {
+        try (TurnClient client = TurnClient.connect(Transport.UDP, open.udp4())) {
             client.allocate(TurnCredentials.password(server.get("username").asText(),
                     server.get("credential").asText()));
             client.deallocate();
@@ -122,7 +123,7 @@ class TurnServerEndToEndTest {
         Cli.Result r = new Cli().clock(Clock.offset(Clock.systemUTC(), java.time.Duration.ofHours(-2)))
                 .run("credentials", "--config", config.toString(), "--ttl", "1h");
         JsonNode server = new ObjectMapper().readTree(r.out()).get(0);
-        try (TurnClient client = TurnClient.connect(Transport.UDP, open.udp())) {
+        try (TurnClient client = TurnClient.connect(Transport.UDP, open.udp4())) {
             io.traverse.client.TurnErrorException e = org.junit.jupiter.api.Assertions.assertThrows(
                     io.traverse.client.TurnErrorException.class, () -> client.allocate(TurnCredentials.password(
                             server.get("username").asText(), server.get("credential").asText())));

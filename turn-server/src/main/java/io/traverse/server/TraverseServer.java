@@ -415,6 +415,11 @@ public final class TraverseServer implements AutoCloseable {
         return registry.registered();
     }
 
+    /** An event loop to run the systemd watchdog on, so that the pings prove a loop still runs tasks. */
+    public java.util.concurrent.ScheduledExecutorService watchdogExecutor() {
+        return group.next();
+    }
+
     public IoTransport io() {
         return io;
     }

@@ -20,12 +20,12 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A throwaway self-signed EC certificate for {@code localhost} and {@code 127.0.0.1}, with matching SSLContexts. */
-final class SelfSignedTls {
-    final X509Certificate certificate;
-    final SSLContext server;
-    final SSLContext clientTrusting;
+public final class SelfSignedTls {
+    public final X509Certificate certificate;
+    public final SSLContext server;
+    public final SSLContext clientTrusting;
 
-    SelfSignedTls() throws Exception {
+    public SelfSignedTls() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair pair = generator.generateKeyPair();
@@ -57,7 +57,7 @@ final class SelfSignedTls {
     }
 
     /** The certificate in PEM form. */
-    String pem() throws Exception {
+    public String pem() throws Exception {
         return "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded())
                 + "\n-----END CERTIFICATE-----\n";
