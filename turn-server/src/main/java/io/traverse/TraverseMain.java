@@ -122,7 +122,6 @@ public final class TraverseMain implements Callable<Integer> {
         if (cfg.admin().enabled()) {
             try {
                 admin = AdminServer.start(cfg.admin(), registry, server::isReady, cfg.admin().bearerTokenFile());
-                LOG.info("admin endpoint on http://{}", admin.address());
             } catch (RuntimeException e) {
                 LOG.error("failed to start the admin endpoint: {}", e.getMessage());
                 server.close();

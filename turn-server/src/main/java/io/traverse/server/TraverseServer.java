@@ -13,6 +13,7 @@ import io.traverse.auth.StatelessNonces;
 import io.traverse.auth.UsersFile;
 import io.traverse.config.AuthConfig;
 import io.traverse.config.Cidr;
+import io.traverse.config.IpLiterals;
 import io.traverse.config.ListenerConfig;
 import io.traverse.config.PasswordAlgorithmName;
 import io.traverse.config.Protocol;
@@ -199,11 +200,13 @@ public final class TraverseServer implements AutoCloseable {
             throw e;
         }
         for (BoundListener listener : bound) {
-            LOG.info("listening on {} {}", listener.protocol().configName(), listener.address());
+            LOG.info("listening on {}://{}", listener.protocol().configName(), format(listener.address()));
         }
         for (RelayFamily family : families) {
-            LOG.info("relay address {} (advertised as {}), ports {}-{}", family.bind().getHostAddress(),
-                    family.advertised().getHostAddress(), relay.portRange().min(), relay.portRange().max());
+            LOG.info("relay address {} (advertised as {}), ports {}-{}",
+                    IpLiterals.format(family.bind()),
+                    IpLiterals.format(family.advertised()), relay.portRange().min(),
+                    relay.portRange().max());
         }
         LOG.info("Traverse started: {} event loops, I/O {}", loops, io.name().toLowerCase(Locale.ROOT));
         if (certificates != null) {
@@ -333,10 +336,11 @@ public final class TraverseServer implements AutoCloseable {
             for (InetAddress a : PeerPolicy.localInterfaceAddresses()) {
                 boolean family = ipv6 ? a instanceof Inet6Address : a instanceof Inet4Address;
                 if (family && !a.isLoopbackAddress() && !a.isLinkLocalAddress() && !a.isAnyLocalAddress()) {
-                    return a;
+                    // without the interface scope (%eth0): a relay address is global
+                    return InetAddress.getByAddress(a.getAddress());
                 }
             }
-        } catch (SocketException e) {
+        } catch (SocketException | java.net.UnknownHostException e) {
             LOG.warn("cannot list interface addresses: {}", e.toString());
         }
         return null;
@@ -380,6 +384,11 @@ public final class TraverseServer implements AutoCloseable {
 
     public List<BoundListener> listeners() {
         return bound;
+    }
+
+    private static String format(InetSocketAddress address) {
+        String ip = IpLiterals.format(address.getAddress());
+        return (address.getAddress() instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + address.getPort();
     }
 
     /** The first bound listener of {@code protocol} whose address family matches {@code ipv6}. */
