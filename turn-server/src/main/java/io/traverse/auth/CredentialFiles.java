@@ -1,16 +1,12 @@
 package io.traverse.auth;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.traverse.util.FileStamp;
+import io.traverse.util.Poller;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class CredentialFiles implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CredentialFiles.class);
 
-    /** What a poll compares; {@code null} attributes mean the file was missing or unreadable. */
-    private record Stamp(FileTime modified, long size, Object fileKey) {
-        static final Stamp MISSING = new Stamp(null, -1, null);
-    }
 
     private final CredentialStore store;
     private final Path usersFile;
     private final Path secretsFile;
     private final Clock clock;
-    private Stamp usersStamp = Stamp.MISSING;
-    private Stamp secretsStamp = Stamp.MISSING;
+    private FileStamp usersStamp = FileStamp.MISSING;
+    private FileStamp secretsStamp = FileStamp.MISSING;
     private ScheduledExecutorService poller;
 
     /**
@@ -70,8 +62,8 @@ public final class CredentialFiles implements AutoCloseable {
      *     unchanged
      */
     public synchronized void load() throws CredentialFileException {
-        Stamp us = usersFile == null ? Stamp.MISSING : stamp(usersFile);
-        Stamp ss = secretsFile == null ? Stamp.MISSING : stamp(secretsFile);
+        FileStamp us = usersFile == null ? FileStamp.MISSING : FileStamp.of(usersFile);
+        FileStamp ss = secretsFile == null ? FileStamp.MISSING : FileStamp.of(secretsFile);
         UsersFile users = usersFile == null ? UsersFile.empty() : UsersFile.parse(usersFile);
         RestSecrets rest = secretsFile == null ? RestSecrets.none(clock) : RestSecrets.parse(secretsFile, clock);
         store.replace(users, rest);
@@ -89,10 +81,10 @@ public final class CredentialFiles implements AutoCloseable {
     public synchronized boolean reload() {
         boolean ok = true;
         if (usersFile != null) {
-            ok &= reloadUsers(stamp(usersFile));
+            ok &= reloadUsers(FileStamp.of(usersFile));
         }
         if (secretsFile != null) {
-            ok &= reloadSecrets(stamp(secretsFile));
+            ok &= reloadSecrets(FileStamp.of(secretsFile));
         }
         return ok;
     }
@@ -106,13 +98,13 @@ public final class CredentialFiles implements AutoCloseable {
     public synchronized boolean poll() {
         boolean changed = false;
         if (usersFile != null) {
-            Stamp now = stamp(usersFile);
+            FileStamp now = FileStamp.of(usersFile);
             if (!now.equals(usersStamp)) {
                 changed |= reloadUsers(now);
             }
         }
         if (secretsFile != null) {
-            Stamp now = stamp(secretsFile);
+            FileStamp now = FileStamp.of(secretsFile);
             if (!now.equals(secretsStamp)) {
                 changed |= reloadSecrets(now);
             }
@@ -125,13 +117,7 @@ public final class CredentialFiles implements AutoCloseable {
         if (poller != null) {
             throw new IllegalStateException("already started");
         }
-        long millis = Math.max(1, interval.toMillis());
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "traverse-credential-poll");
-            t.setDaemon(true);
-            return t;
-        });
-        poller.scheduleWithFixedDelay(this::pollLogged, millis, millis, TimeUnit.MILLISECONDS);
+        poller = Poller.start("traverse-credential-poll", interval, this::poll, LOG);
     }
 
     /** Stops polling. */
@@ -143,15 +129,8 @@ public final class CredentialFiles implements AutoCloseable {
         }
     }
 
-    private void pollLogged() {
-        try {
-            poll();
-        } catch (RuntimeException e) {
-            LOG.error("credential file poll failed", e);
-        }
-    }
 
-    private boolean reloadUsers(Stamp stamp) {
+    private boolean reloadUsers(FileStamp stamp) {
         usersStamp = stamp;
         try {
             UsersFile users = UsersFile.parse(usersFile);
@@ -164,7 +143,7 @@ public final class CredentialFiles implements AutoCloseable {
         }
     }
 
-    private boolean reloadSecrets(Stamp stamp) {
+    private boolean reloadSecrets(FileStamp stamp) {
         secretsStamp = stamp;
         try {
             RestSecrets rest = RestSecrets.parse(secretsFile, clock);
@@ -177,12 +156,4 @@ public final class CredentialFiles implements AutoCloseable {
         }
     }
 
-    private static Stamp stamp(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
-        } catch (IOException e) {
-            return Stamp.MISSING;
-        }
-    }
 }

@@ -1,19 +1,15 @@
 package io.traverse.transport;
 
 import io.netty.handler.ssl.SslContext;
+import io.traverse.util.FileStamp;
+import io.traverse.util.Poller;
 import io.traverse.config.TlsConfig;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,17 +30,14 @@ public final class CertificateStore implements AutoCloseable {
     /** A certificate expiring sooner than this is logged as a warning at every load. */
     static final Duration EXPIRY_WARNING = Duration.ofDays(14);
 
-    private record Stamp(FileTime modified, long size, Object fileKey) {
-        static final Stamp MISSING = new Stamp(FileTime.fromMillis(0), -1, null);
-    }
 
     private final Path certificateFile;
     private final Path privateKeyFile;
     private final Clock clock;
     private volatile TlsCredentials current;
     private volatile long generation;
-    private Stamp certificateStamp;
-    private Stamp keyStamp;
+    private FileStamp certificateStamp;
+    private FileStamp keyStamp;
     private ScheduledExecutorService poller;
 
     private CertificateStore(Path certificateFile, Path privateKeyFile, Clock clock) {
@@ -63,8 +56,8 @@ public final class CertificateStore implements AutoCloseable {
             throws CertificateStoreException {
         CertificateStore store = new CertificateStore(certificateFile, privateKeyFile, clock);
         synchronized (store) {
-            Stamp certificate = stamp(certificateFile);
-            Stamp key = stamp(privateKeyFile);
+            FileStamp certificate = FileStamp.of(certificateFile);
+            FileStamp key = FileStamp.of(privateKeyFile);
             store.install(TlsCredentials.load(certificateFile, privateKeyFile, clock.instant()));
             store.certificateStamp = certificate;
             store.keyStamp = key;
@@ -105,8 +98,8 @@ public final class CertificateStore implements AutoCloseable {
      * @return true when new credentials were installed
      */
     public synchronized boolean reload() {
-        Stamp certificate = stamp(certificateFile);
-        Stamp key = stamp(privateKeyFile);
+        FileStamp certificate = FileStamp.of(certificateFile);
+        FileStamp key = FileStamp.of(privateKeyFile);
         try {
             install(TlsCredentials.load(certificateFile, privateKeyFile, clock.instant()));
             return true;
@@ -127,7 +120,7 @@ public final class CertificateStore implements AutoCloseable {
      * @return true when new credentials were installed
      */
     public synchronized boolean poll() {
-        if (stamp(certificateFile).equals(certificateStamp) && stamp(privateKeyFile).equals(keyStamp)) {
+        if (FileStamp.of(certificateFile).equals(certificateStamp) && FileStamp.of(privateKeyFile).equals(keyStamp)) {
             return false;
         }
         return reload();
@@ -143,13 +136,7 @@ public final class CertificateStore implements AutoCloseable {
         if (poller != null) {
             throw new IllegalStateException("already started");
         }
-        long millis = Math.max(1, interval.toMillis());
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "traverse-certificate-poll");
-            t.setDaemon(true);
-            return t;
-        });
-        poller.scheduleWithFixedDelay(this::pollLogged, millis, millis, TimeUnit.MILLISECONDS);
+        poller = Poller.start("traverse-certificate-poll", interval, this::poll, LOG);
     }
 
     /** Stops polling; connections and the current credentials are unaffected. */
@@ -161,13 +148,6 @@ public final class CertificateStore implements AutoCloseable {
         }
     }
 
-    private void pollLogged() {
-        try {
-            poll();
-        } catch (RuntimeException e) {
-            LOG.error("certificate poll failed", e);
-        }
-    }
 
     private void install(TlsCredentials credentials) {
         boolean first = current == null;
@@ -181,12 +161,4 @@ public final class CertificateStore implements AutoCloseable {
         }
     }
 
-    private static Stamp stamp(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
-        } catch (IOException e) {
-            return Stamp.MISSING;
-        }
-    }
 }
