@@ -1,5 +1,6 @@
 package io.traverse.turn;
 
+import io.traverse.util.Rfc5952;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -103,36 +104,7 @@ final class Ip128 {
             g[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
             g[4 + i] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
         }
-        int bestStart = -1;
-        int bestLen = 1; // RFC 5952 §4.2.2: a single 16-bit 0 field is not shortened
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        return Rfc5952.format(g);
     }
 
     static String formatV4(int v4) {
