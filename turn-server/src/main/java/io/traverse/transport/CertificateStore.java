@@ -1,9 +1,9 @@
 package io.traverse.transport;
 
 import io.netty.handler.ssl.SslContext;
+import io.traverse.config.TlsConfig;
 import io.traverse.util.FileStamp;
 import io.traverse.util.Poller;
-import io.traverse.config.TlsConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
