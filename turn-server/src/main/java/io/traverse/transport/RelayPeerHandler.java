@@ -62,7 +62,6 @@ final class RelayPeerHandler extends ChannelInboundHandlerAdapter {
                 out = ctx.alloc().directBuffer(frame);
                 ChannelData.writeHeader(out, channel, length);
                 out.writeBytes(payload, payload.readerIndex(), length);
-                out.writerIndex(frame > out.writerIndex() ? frame : out.writerIndex());
                 if (out.writerIndex() < frame) {
                     out.writeZero(frame - out.writerIndex());
                 }

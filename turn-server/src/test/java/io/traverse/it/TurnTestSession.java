@@ -316,6 +316,10 @@ public final class TurnTestSession implements AutoCloseable {
         assertTrue(4 + length <= raw.length, "ChannelData length beyond the message");
         if (client.isStream()) {
             assertEquals((4 + length + 3) & ~3, raw.length, "ChannelData on a stream is padded to 4 (§12.5)");
+            for (int i = 4 + length; i < raw.length; i++) {
+                // never leftover bytes of a pooled buffer (they could be another client's data)
+                assertEquals(0, raw[i], "ChannelData padding must be zero bytes");
+            }
         }
         return new ChannelDataFrame(channel, Arrays.copyOfRange(raw, 4, 4 + length));
     }
