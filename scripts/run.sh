@@ -4,7 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar="$root/turn-server/target/traverse-server.jar"
-newest_source=$(find "$root/pom.xml" "$root/turn-server/pom.xml" "$root/turn-server/src/main" -newer "$jar" -print -quit 2>/dev/null || true)
+newest_source=$(find "$root/pom.xml" "$root/turn-server/pom.xml" "$root/turn-server/src/main" "$root/traverse-stun/pom.xml" "$root/traverse-stun/src/main" -newer "$jar" -print -quit 2>/dev/null || true)
 if [ ! -f "$jar" ] || [ -n "$newest_source" ]; then
   echo "scripts/run.sh: building turn-server (mvn -q package -DskipTests)..." >&2
   (cd "$root" && mvn -q -B package -DskipTests -pl turn-server -am)

@@ -1,12 +1,12 @@
 package io.traverse.cli;
 
-import io.traverse.auth.CredentialException;
 import io.traverse.auth.RestSecrets;
 import io.traverse.auth.UsersFile;
 import io.traverse.config.ConfigException;
 import io.traverse.config.ConfigLoader;
 import io.traverse.config.ConfigProblem;
 import io.traverse.config.TraverseConfig;
+import io.traverse.stun.auth.CredentialException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,12 +2,12 @@ package io.traverse.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.traverse.auth.CredentialException;
 import io.traverse.auth.RestCredential;
 import io.traverse.auth.RestSecrets;
 import io.traverse.config.ListenerConfig;
 import io.traverse.config.Protocol;
 import io.traverse.config.TraverseConfig;
+import io.traverse.stun.auth.CredentialException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package io.traverse.cli;
 
-import io.traverse.auth.CredentialException;
-import io.traverse.auth.PasswordAlgorithm;
 import io.traverse.auth.RestCredential;
 import io.traverse.auth.RestSecrets;
 import io.traverse.client.AddressFamily;
@@ -14,6 +12,8 @@ import io.traverse.client.TurnClient;
 import io.traverse.client.TurnClientOptions;
 import io.traverse.client.TurnCredentials;
 import io.traverse.client.TurnErrorException;
+import io.traverse.stun.auth.CredentialException;
+import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.codec.Integrity;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;

@@ -1,9 +1,9 @@
 package io.traverse.cli;
 
-import io.traverse.auth.CredentialException;
-import io.traverse.auth.PasswordAlgorithm;
 import io.traverse.auth.UserEntry;
 import io.traverse.auth.UsersFile;
+import io.traverse.stun.auth.CredentialException;
+import io.traverse.stun.auth.PasswordAlgorithm;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,8 +1,5 @@
 package io.traverse.cli;
 
-import io.traverse.auth.LongTermKey;
-import io.traverse.auth.NonceCookie;
-import io.traverse.auth.PasswordAlgorithm;
 import io.traverse.stun.ErrorCode;
 import io.traverse.stun.MessageClass;
 import io.traverse.stun.MessageType;
@@ -18,6 +15,9 @@ import io.traverse.stun.attr.Realm;
 import io.traverse.stun.attr.XorMappedAddress;
 import io.traverse.stun.attr.XorPeerAddress;
 import io.traverse.stun.attr.XorRelayedAddress;
+import io.traverse.stun.auth.LongTermKey;
+import io.traverse.stun.auth.NonceCookie;
+import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
 import io.traverse.stun.codec.StunDecoder;

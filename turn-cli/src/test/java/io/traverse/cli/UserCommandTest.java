@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.traverse.auth.LongTermKey;
-import io.traverse.auth.PasswordAlgorithm;
 import io.traverse.auth.UserEntry;
 import io.traverse.auth.UsersFile;
+import io.traverse.stun.auth.LongTermKey;
+import io.traverse.stun.auth.PasswordAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

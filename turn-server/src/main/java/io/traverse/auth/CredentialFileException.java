@@ -1,5 +1,6 @@
 package io.traverse.auth;
 
+import io.traverse.stun.auth.CredentialException;
 import java.nio.file.Path;
 import java.util.Objects;
 

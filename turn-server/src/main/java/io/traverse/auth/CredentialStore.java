@@ -3,6 +3,7 @@ package io.traverse.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.traverse.stun.auth.PasswordAlgorithm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

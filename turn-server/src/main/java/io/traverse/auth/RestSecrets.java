@@ -1,5 +1,10 @@
 package io.traverse.auth;
 
+import io.traverse.stun.auth.CredentialException;
+import io.traverse.stun.auth.LongTermKey;
+import io.traverse.stun.auth.OpaqueString;
+import io.traverse.stun.auth.PasswordAlgorithm;
+import io.traverse.stun.auth.PrecisException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

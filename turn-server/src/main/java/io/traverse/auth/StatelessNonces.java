@@ -1,5 +1,7 @@
 package io.traverse.auth;
 
+import io.traverse.stun.auth.NonceCookie;
+import io.traverse.stun.auth.SecurityFeature;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,9 @@
 package io.traverse.auth;
 
+import io.traverse.stun.auth.LongTermKey;
+import io.traverse.stun.auth.OpaqueString;
+import io.traverse.stun.auth.PasswordAlgorithm;
+import io.traverse.stun.auth.PrecisException;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,8 +1,6 @@
 package io.traverse.server;
 
 import io.traverse.auth.CredentialStore;
-import io.traverse.auth.NonceCookie;
-import io.traverse.auth.PasswordAlgorithm;
 import io.traverse.auth.RateLimiter;
 import io.traverse.auth.StatelessNonces;
 import io.traverse.stun.ErrorCode;
@@ -12,6 +10,8 @@ import io.traverse.stun.attr.PasswordAlgorithms;
 import io.traverse.stun.attr.Realm;
 import io.traverse.stun.attr.UserHash;
 import io.traverse.stun.attr.Username;
+import io.traverse.stun.auth.NonceCookie;
+import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
 import java.net.InetSocketAddress;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.traverse.stun.auth.LongTermKey;
+import io.traverse.stun.auth.PasswordAlgorithm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

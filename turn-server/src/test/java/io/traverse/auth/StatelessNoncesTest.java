@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.traverse.auth.StatelessNonces.Validity;
+import io.traverse.stun.auth.NonceCookie;
+import io.traverse.stun.auth.SecurityFeature;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.traverse.stun.auth.CredentialException;
+import io.traverse.stun.auth.LongTermKey;
+import io.traverse.stun.auth.OpaqueString;
+import io.traverse.stun.auth.PasswordAlgorithm;
+import io.traverse.stun.auth.PrecisException;
+import io.traverse.stun.auth.StunVectors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -38,15 +44,15 @@ class UsersFileTest {
 
     @Test
     void parsesKeysAndIgnoresCommentsAndBlankLines() throws Exception {
-        Path f = file("# comment\n\n   \n" + LongTermKeyTest.USERNAME + ":example.org:" + MD5_HEX + ":" + SHA_HEX.toUpperCase()
+        Path f = file("# comment\n\n   \n" + StunVectors.USERNAME + ":example.org:" + MD5_HEX + ":" + SHA_HEX.toUpperCase()
                 + "\r\n  # indented comment\nbob:example.org:" + MD5_HEX + ":\n");
         UsersFile users = UsersFile.parse(f);
 
         assertEquals(2, users.size());
         assertArrayEquals(HexFormat.of().parseHex(MD5_HEX),
-                users.key(LongTermKeyTest.USERNAME, "example.org", PasswordAlgorithm.MD5).orElseThrow());
+                users.key(StunVectors.USERNAME, "example.org", PasswordAlgorithm.MD5).orElseThrow());
         assertArrayEquals(HexFormat.of().parseHex(SHA_HEX),
-                users.key(LongTermKeyTest.USERNAME, "example.org", PasswordAlgorithm.SHA256).orElseThrow());
+                users.key(StunVectors.USERNAME, "example.org", PasswordAlgorithm.SHA256).orElseThrow());
         assertTrue(users.key("bob", "example.org", PasswordAlgorithm.MD5).isPresent());
         assertEquals(Optional.empty(), users.key("bob", "example.org", PasswordAlgorithm.SHA256));
         assertEquals(Optional.empty(), users.key("bob", "other.org", PasswordAlgorithm.MD5));
@@ -67,21 +73,21 @@ class UsersFileTest {
 
     @Test
     void keyOfRfc5769UserMatchesDerivation() throws Exception {
-        UsersFile users = UsersFile.empty().add(LongTermKeyTest.USERNAME, "example.org", "TheMatrIX");
+        UsersFile users = UsersFile.empty().add(StunVectors.USERNAME, "example.org", "TheMatrIX");
         assertEquals(MD5_HEX, HexFormat.of().formatHex(
-                users.key(LongTermKeyTest.USERNAME, "example.org", PasswordAlgorithm.MD5).orElseThrow()));
+                users.key(StunVectors.USERNAME, "example.org", PasswordAlgorithm.MD5).orElseThrow()));
         assertEquals(SHA_HEX, HexFormat.of().formatHex(
-                users.key(LongTermKeyTest.USERNAME, "example.org", PasswordAlgorithm.SHA256).orElseThrow()));
+                users.key(StunVectors.USERNAME, "example.org", PasswordAlgorithm.SHA256).orElseThrow()));
     }
 
     @Test
     void resolvesUserHashOfRfc8489AppendixB1() throws Exception {
         UsersFile users = UsersFile.empty()
                 .add("bob", "example.org", "pw")
-                .add(LongTermKeyTest.USERNAME, "example.org", "TheMatrIX");
+                .add(StunVectors.USERNAME, "example.org", "TheMatrIX");
         byte[] hash = StunVectors.attributeValue(StunVectors.load("rfc8489-b1-erratum6268-request.hex"), 0x001E);
 
-        assertEquals(Optional.of(LongTermKeyTest.USERNAME), users.usernameForHash(hash, "example.org"));
+        assertEquals(Optional.of(StunVectors.USERNAME), users.usernameForHash(hash, "example.org"));
         assertEquals(Optional.empty(), users.usernameForHash(hash, "other.org"));
         assertEquals(Optional.empty(), users.usernameForHash(new byte[32], "example.org"));
         assertEquals(Optional.empty(), users.usernameForHash(new byte[31], "example.org"));
@@ -94,14 +100,14 @@ class UsersFileTest {
                 .add("alice", "example.org", "secret one")
                 .add("a:b%c#d e", "realm:with:colons", "pw")
                 .add("#hash-first", "example.org", "pw")
-                .add(LongTermKeyTest.USERNAME, "example.org", "TheMatrIX");
+                .add(StunVectors.USERNAME, "example.org", "TheMatrIX");
         Path f = dir.resolve("users.txt");
         users.write(f);
 
         String text = Files.readString(f);
         assertTrue(text.contains("a%3Ab%25c%23d%20e:realm%3Awith%3Acolons:"), text);
         assertTrue(text.contains("\n%23hash-first:example.org:"), text);
-        assertTrue(text.contains(LongTermKeyTest.USERNAME + ":example.org:" + MD5_HEX + ":" + SHA_HEX), text);
+        assertTrue(text.contains(StunVectors.USERNAME + ":example.org:" + MD5_HEX + ":" + SHA_HEX), text);
         assertFalse(text.contains("secret one"), "no plaintext password");
 
         UsersFile back = UsersFile.parse(f);

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.traverse.auth.PasswordAlgorithm;
 import io.traverse.auth.RestSecrets;
 import io.traverse.auth.UsersFile;
 import io.traverse.it.TestServer;
+import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.codec.Integrity;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

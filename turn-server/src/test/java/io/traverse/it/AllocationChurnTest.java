@@ -3,8 +3,6 @@ package io.traverse.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.traverse.auth.LongTermKey;
-import io.traverse.auth.PasswordAlgorithm;
 import io.traverse.stun.MessageClass;
 import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
@@ -15,6 +13,8 @@ import io.traverse.stun.attr.Nonce;
 import io.traverse.stun.attr.Realm;
 import io.traverse.stun.attr.RequestedTransport;
 import io.traverse.stun.attr.Username;
+import io.traverse.stun.auth.LongTermKey;
+import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.codec.Integrity;
 import io.traverse.stun.codec.StunDecoder;
 import io.traverse.stun.codec.StunEncoder;

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.traverse.auth.LongTermKey;
-import io.traverse.auth.PasswordAlgorithm;
 import io.traverse.client.AllocateOptions;
 import io.traverse.client.Transport;
 import io.traverse.client.TurnClient;
@@ -24,6 +22,8 @@ import io.traverse.stun.attr.Nonce;
 import io.traverse.stun.attr.Realm;
 import io.traverse.stun.attr.Username;
 import io.traverse.stun.attr.XorPeerAddress;
+import io.traverse.stun.auth.LongTermKey;
+import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.codec.Integrity;
 import io.traverse.stun.codec.StunEncoder;
 import java.io.DataInputStream;

@@ -1,7 +1,5 @@
 package io.traverse.it;
 
-import io.traverse.auth.LongTermKey;
-import io.traverse.auth.PasswordAlgorithm;
 import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
 import io.traverse.stun.StunMessage;
@@ -10,6 +8,8 @@ import io.traverse.stun.attr.Nonce;
 import io.traverse.stun.attr.Realm;
 import io.traverse.stun.attr.RequestedTransport;
 import io.traverse.stun.attr.Username;
+import io.traverse.stun.auth.LongTermKey;
+import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
 import io.traverse.stun.codec.StunDecoder;

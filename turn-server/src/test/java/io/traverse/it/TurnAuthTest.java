@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.traverse.auth.NonceCookie;
-import io.traverse.auth.PasswordAlgorithm;
-import io.traverse.auth.SecurityFeature;
 import io.traverse.auth.StatelessNonces;
 import io.traverse.it.TurnTestSession.Identity;
 import io.traverse.it.TurnTestSession.Options;
@@ -24,6 +21,9 @@ import io.traverse.stun.attr.Realm;
 import io.traverse.stun.attr.Software;
 import io.traverse.stun.attr.UserHash;
 import io.traverse.stun.attr.Username;
+import io.traverse.stun.auth.NonceCookie;
+import io.traverse.stun.auth.PasswordAlgorithm;
+import io.traverse.stun.auth.SecurityFeature;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
 import io.traverse.stun.codec.StunDecoder;
@@ -301,7 +301,7 @@ class TurnAuthTest {
             StunMessage.Builder request = allocateRequest().add(new Username(TurnFixture.USER))
                     .add(new Realm("other.realm")).add(new Nonce(s.nonce()));
             DecodedMessage response = s.exchange(StunEncoder.encode(request.build(), Integrity.sha1(
-                    io.traverse.auth.LongTermKey.derive(PasswordAlgorithm.MD5, TurnFixture.USER, "other.realm",
+                    io.traverse.stun.auth.LongTermKey.derive(PasswordAlgorithm.MD5, TurnFixture.USER, "other.realm",
                             TurnFixture.PASSWORD)), false));
             assertChallenge(response);
         }
@@ -437,7 +437,7 @@ class TurnAuthTest {
         try (TurnTestSession s = session(Options.modern())) {
             s.challenge();
             StunMessage request = allocateRequest()
-                    .add(new UserHash(io.traverse.auth.LongTermKey.userHash(TurnFixture.USER2, TurnFixture.REALM)))
+                    .add(new UserHash(io.traverse.stun.auth.LongTermKey.userHash(TurnFixture.USER2, TurnFixture.REALM)))
                     .add(new Realm(s.realm())).add(new Nonce(s.nonce())).add(s.offered())
                     .add(io.traverse.stun.attr.PasswordAlgorithm.sha256()).build();
             assertChallenge(s.exchange(s.encode(request)));
