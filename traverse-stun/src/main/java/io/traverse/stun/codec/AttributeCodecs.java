@@ -20,6 +20,7 @@ import io.traverse.stun.attr.Data;
 import io.traverse.stun.attr.DontFragment;
 import io.traverse.stun.attr.ErrorCodeAttribute;
 import io.traverse.stun.attr.EvenPort;
+import io.traverse.stun.attr.Fingerprint;
 import io.traverse.stun.attr.Icmp;
 import io.traverse.stun.attr.Lifetime;
 import io.traverse.stun.attr.MappedAddress;
@@ -113,9 +114,9 @@ final class AttributeCodecs {
             }
             return new MessageIntegritySha256(bytes(b, i, len));
         }, (a, out, tid) -> out.writeBytes(a.hmac()));
-        register(AttributeType.FINGERPRINT, io.traverse.stun.attr.Fingerprint.class, (b, i, len, tid) -> {
+        register(AttributeType.FINGERPRINT, Fingerprint.class, (b, i, len, tid) -> {
             requireLength(AttributeType.FINGERPRINT, len, 4);
-            return new io.traverse.stun.attr.Fingerprint(b.getInt(i));
+            return new Fingerprint(b.getInt(i));
         }, (a, out, tid) -> out.writeInt(a.value()));
 
         // RFC 8489 §14.8, §14.9 (UNKNOWN-ATTRIBUTES), §14.11, §14.12

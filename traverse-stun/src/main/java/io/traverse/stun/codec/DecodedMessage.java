@@ -95,7 +95,7 @@ public final class DecodedMessage {
         if (fpOffset < 0) {
             return false;
         }
-        int expected = Fingerprint.computeWithLength(raw, fpOffset, fpOffset - HEADER + Fingerprint.ATTRIBUTE_LENGTH);
+        int expected = FingerprintCrc.computeWithLength(raw, fpOffset, fpOffset - HEADER + FingerprintCrc.ATTRIBUTE_LENGTH);
         int actual = ((raw[fpOffset + 4] & 0xFF) << 24) | ((raw[fpOffset + 5] & 0xFF) << 16)
                 | ((raw[fpOffset + 6] & 0xFF) << 8) | (raw[fpOffset + 7] & 0xFF);
         return expected == actual;

@@ -116,7 +116,7 @@ public final class StunEncoder {
             writeAttribute(a, out, tid, start);
         }
         int trailer = (integrity.kind() == Integrity.Kind.NONE ? 0 : 4 + integrity.macLength())
-                + (fingerprint ? Fingerprint.ATTRIBUTE_LENGTH : 0);
+                + (fingerprint ? FingerprintCrc.ATTRIBUTE_LENGTH : 0);
         requireFits(out.writerIndex() - start - StunWire.HEADER_LENGTH + trailer);
 
         if (integrity.kind() != Integrity.Kind.NONE) {
@@ -132,8 +132,8 @@ public final class StunEncoder {
         }
         if (fingerprint) {
             int body = out.writerIndex() - start - StunWire.HEADER_LENGTH;
-            out.setShort(start + 2, body + Fingerprint.ATTRIBUTE_LENGTH);
-            int crc = Fingerprint.compute(out, start, out.writerIndex() - start);
+            out.setShort(start + 2, body + FingerprintCrc.ATTRIBUTE_LENGTH);
+            int crc = FingerprintCrc.compute(out, start, out.writerIndex() - start);
             out.writeShort(FP);
             out.writeShort(4);
             out.writeInt(crc);

@@ -8,13 +8,13 @@ import java.util.zip.CRC32;
  * FINGERPRINT attribute, XOR 0x5354554e. The header's length field must already count the 8-byte
  * FINGERPRINT attribute when the CRC is taken.
  */
-public final class Fingerprint {
+public final class FingerprintCrc {
     /** The XOR constant ("STUN" in ASCII). */
     public static final int XOR = 0x5354554e;
     /** Length of the FINGERPRINT attribute including its header. */
     public static final int ATTRIBUTE_LENGTH = 8;
 
-    private Fingerprint() {
+    private FingerprintCrc() {
     }
 
     /** The FINGERPRINT value of {@code length} bytes of {@code bytes} from {@code offset}. */
