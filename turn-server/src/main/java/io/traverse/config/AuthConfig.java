@@ -1,5 +1,6 @@
 package io.traverse.config;
 
+import io.traverse.stun.auth.PasswordAlgorithm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -28,7 +29,7 @@ public record AuthConfig(
         Path restSecretsFile,
         List<String> restSecrets,
         Duration nonceLifetime,
-        List<PasswordAlgorithmName> passwordAlgorithms,
+        List<PasswordAlgorithm> passwordAlgorithms,
         CredentialCacheConfig credentialCache,
         RateLimitConfig unauthenticatedRateLimit) {
 
@@ -46,8 +47,8 @@ public record AuthConfig(
             if (passwordAlgorithms.isEmpty()) {
                 v.add("password-algorithms", "must contain at least one of sha256, md5");
             }
-            Set<PasswordAlgorithmName> seen = EnumSet.noneOf(PasswordAlgorithmName.class);
-            for (PasswordAlgorithmName a : passwordAlgorithms) {
+            Set<PasswordAlgorithm> seen = EnumSet.noneOf(PasswordAlgorithm.class);
+            for (PasswordAlgorithm a : passwordAlgorithms) {
                 if (!seen.add(a)) {
                     v.add("password-algorithms", a.name().toLowerCase(java.util.Locale.ROOT)
                             + " is listed more than once");
@@ -64,7 +65,7 @@ public record AuthConfig(
     /** No credential sources, nonces 600 s, sha256 then md5, default cache and rate limit. */
     public static AuthConfig defaults() {
         return new AuthConfig(null, null, List.of(), Duration.ofSeconds(600),
-                List.of(PasswordAlgorithmName.SHA256, PasswordAlgorithmName.MD5),
+                List.of(PasswordAlgorithm.SHA256, PasswordAlgorithm.MD5),
                 CredentialCacheConfig.defaults(), RateLimitConfig.defaults());
     }
 

@@ -1,5 +1,6 @@
 package io.traverse.config;
 
+import io.traverse.stun.auth.PasswordAlgorithm;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -115,8 +116,8 @@ final class ConfigBinder {
         var secretsFile = b.value(m, "rest-secrets-file", d.restSecretsFile(), true, b::path);
         List<String> secrets = b.list(m, "rest-secrets", d.restSecrets(), b::secret);
         Duration nonce = b.value(m, "nonce-lifetime", d.nonceLifetime(), false, b::duration);
-        List<PasswordAlgorithmName> algorithms = b.list(m, "password-algorithms", d.passwordAlgorithms(),
-                b.enumOf(PasswordAlgorithmName.class));
+        List<PasswordAlgorithm> algorithms = b.list(m, "password-algorithms", d.passwordAlgorithms(),
+                b.enumOf(PasswordAlgorithm.class));
         CredentialCacheConfig cache = credentialCache(b.section(m, "credential-cache"), d.credentialCache());
         RateLimitConfig rate = rateLimit(b.section(m, "unauthenticated-rate-limit"), d.unauthenticatedRateLimit());
         m.finish();

@@ -13,7 +13,6 @@ import io.traverse.config.AuthConfig;
 import io.traverse.config.Cidr;
 import io.traverse.config.IpLiterals;
 import io.traverse.config.ListenerConfig;
-import io.traverse.config.PasswordAlgorithmName;
 import io.traverse.config.Protocol;
 import io.traverse.config.RelayAddress;
 import io.traverse.config.RelayConfig;
@@ -103,10 +102,7 @@ public final class TraverseServer implements AutoCloseable {
                 authConfig.credentialCache().maxSize(), authConfig.credentialCache().ttl());
         CredentialFiles credentialFiles = loadCredentials(authConfig, credentials, wallClock);
 
-        List<PasswordAlgorithm> algorithms = new ArrayList<>();
-        for (PasswordAlgorithmName name : authConfig.passwordAlgorithms()) {
-            algorithms.add(name == PasswordAlgorithmName.MD5 ? PasswordAlgorithm.MD5 : PasswordAlgorithm.SHA256);
-        }
+        List<PasswordAlgorithm> algorithms = authConfig.passwordAlgorithms();
         // Username anonymity (USERHASH) is announced only without TURN REST secrets: a REST username carries its
         // expiry and cannot be found from its hash, and RFC 8489 §9.2.3.2 clients that see the bit send USERHASH.
         // USERHASH from a client is accepted either way when the user is in the users file.

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.traverse.stun.auth.PasswordAlgorithm;
 import java.net.InetAddress;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(300), d.relay().permissionLifetime());
         assertEquals(Duration.ofSeconds(600), d.relay().channelLifetime());
         assertFalse(d.auth().hasCredentialSource());
-        assertEquals(List.of(PasswordAlgorithmName.SHA256, PasswordAlgorithmName.MD5), d.auth().passwordAlgorithms());
+        assertEquals(List.of(PasswordAlgorithm.SHA256, PasswordAlgorithm.MD5), d.auth().passwordAlgorithms());
         assertFalse(d.peers().allowLoopbackInsecureTestOnly());
         assertTrue(d.admin().address().isLoopbackAddress());
         assertEquals(9641, d.admin().port());
@@ -90,7 +91,7 @@ class ConfigLoaderTest {
         assertEquals(dir.getParent().resolve("secrets/rest.txt"), a.restSecretsFile());
         assertEquals(List.of("inline-secret-one", "inline-secret-two"), a.restSecrets());
         assertEquals(Duration.ofSeconds(120), a.nonceLifetime());
-        assertEquals(List.of(PasswordAlgorithmName.MD5), a.passwordAlgorithms());
+        assertEquals(List.of(PasswordAlgorithm.MD5), a.passwordAlgorithms());
         assertEquals(new CredentialCacheConfig(0, Duration.ofSeconds(5)), a.credentialCache());
         assertEquals(new RateLimitConfig(0, 1), a.unauthenticatedRateLimit());
         assertFalse(a.unauthenticatedRateLimit().enabled());

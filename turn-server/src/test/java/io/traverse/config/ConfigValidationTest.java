@@ -150,7 +150,7 @@ class ConfigValidationTest {
                 row("auth: {password-algorithms: []}", "auth.password-algorithms: must contain at least one of sha256, md5"),
                 row("auth: {password-algorithms: [md5, md5]}", "auth.password-algorithms: md5 is listed more than once"),
                 row("auth: {password-algorithms: [sha256, sha1]}",
-                        "auth.password-algorithms[1]: must be one of sha256, md5; got string \"sha1\""),
+                        "auth.password-algorithms[1]: must be one of md5, sha256; got string \"sha1\""),
                 row("auth: {credential-cache: {max-size: -1}}", "auth.credential-cache.max-size: must be at least 0, got -1"),
                 row("auth: {credential-cache: {ttl: 0}}", "auth.credential-cache.ttl: must be at least 1ms, got 0s"),
                 row("auth: {unauthenticated-rate-limit: {per-second: -1}}",

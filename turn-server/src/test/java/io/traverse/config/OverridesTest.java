@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.traverse.stun.auth.PasswordAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ class OverridesTest {
         assertEquals(List.of("udp://0.0.0.0:3478", "tcp://[::]:3478"),
                 c.listeners().stream().map(ListenerConfig::uri).collect(Collectors.toList()));
         assertEquals(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")), c.peers().deny());
-        assertEquals(List.of(PasswordAlgorithmName.MD5), c.auth().passwordAlgorithms());
+        assertEquals(List.of(PasswordAlgorithm.MD5), c.auth().passwordAlgorithms());
         assertEquals("[10.0.0.5=203.0.113.7, ::]", c.relay().addresses().toString());
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.traverse.stun.auth.PasswordAlgorithm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,7 +67,7 @@ class RecordValidationTest {
     @Test
     void authConfigRejectsEmptySecretsWithoutEchoingOthers() {
         List<String> p = problems(() -> new AuthConfig(null, null, List.of("keep-me-secret", ""), Duration.ofSeconds(1),
-                List.of(PasswordAlgorithmName.MD5), CredentialCacheConfig.defaults(), RateLimitConfig.defaults()));
+                List.of(PasswordAlgorithm.MD5), CredentialCacheConfig.defaults(), RateLimitConfig.defaults()));
         assertEquals(List.of("rest-secrets[1]: must not be empty"), p);
     }
 
@@ -85,8 +86,8 @@ class RecordValidationTest {
 
     @Test
     void passwordAlgorithmCodes() {
-        assertEquals(0x0001, PasswordAlgorithmName.MD5.code());
-        assertEquals(0x0002, PasswordAlgorithmName.SHA256.code());
+        assertEquals(0x0001, PasswordAlgorithm.MD5.code());
+        assertEquals(0x0002, PasswordAlgorithm.SHA256.code());
     }
 
     @Test
