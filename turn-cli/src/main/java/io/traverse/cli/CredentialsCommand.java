@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.traverse.auth.RestCredential;
 import io.traverse.auth.RestSecrets;
 import io.traverse.config.ListenerConfig;
-import io.traverse.config.Protocol;
 import io.traverse.config.TraverseConfig;
 import io.traverse.stun.auth.CredentialException;
+import io.traverse.turn.TransportProtocol;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,7 +173,7 @@ final class CredentialsCommand implements Callable<Integer> {
             return List.of();
         }
         for (ListenerConfig listener : loaded.listeners()) {
-            if (listener.protocol() == Protocol.DTLS) {
+            if (listener.protocol() == TransportProtocol.DTLS) {
                 continue; // no URL form browsers accept for TURN over DTLS
             }
             String h = host != null ? bracketed(host) : listenerHost(listener);

@@ -3,10 +3,10 @@ package io.traverse.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.traverse.config.Protocol;
 import io.traverse.it.TestServer;
 import io.traverse.it.TurnFixture;
 import io.traverse.transport.TlsTestCertificates;
+import io.traverse.turn.TransportProtocol;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -42,7 +42,7 @@ class ProbeRealTlsTest {
     }
 
     private static String url() {
-        return "turns:127.0.0.1:" + server.server().address(Protocol.TLS, false).getPort() + "?transport=tcp";
+        return "turns:127.0.0.1:" + server.server().address(TransportProtocol.TLS, false).getPort() + "?transport=tcp";
     }
 
     @Test

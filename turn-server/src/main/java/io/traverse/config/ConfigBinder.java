@@ -1,6 +1,7 @@
 package io.traverse.config;
 
 import io.traverse.stun.auth.PasswordAlgorithm;
+import io.traverse.turn.TransportProtocol;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -53,7 +54,7 @@ final class ConfigBinder {
                     + " port: 3478}", ListenerConfig::parse);
         }
         MapReader m = b.mapping(path, node);
-        Protocol protocol = b.required(m, "protocol", b.enumOf(Protocol.class));
+        TransportProtocol protocol = b.required(m, "protocol", b.enumOf(TransportProtocol.class));
         InetAddress address = b.required(m, "address", b::address);
         Integer port = b.value(m, "port", null, false, b::integer);
         m.finish();

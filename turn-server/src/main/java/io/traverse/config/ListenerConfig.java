@@ -1,5 +1,6 @@
 package io.traverse.config;
 
+import io.traverse.turn.TransportProtocol;
 import java.net.InetAddress;
 import java.util.Locale;
 
@@ -12,7 +13,7 @@ import java.util.Locale;
  * @param address  local IP address to bind; {@code 0.0.0.0} / {@code ::} for all addresses of a family
  * @param port     local port 0..65535; 0 binds an ephemeral port (tests)
  */
-public record ListenerConfig(Protocol protocol, InetAddress address, int port) {
+public record ListenerConfig(TransportProtocol protocol, InetAddress address, int port) {
 
     public ListenerConfig {
         Validator v = new Validator();
@@ -24,7 +25,7 @@ public record ListenerConfig(Protocol protocol, InetAddress address, int port) {
 
     /**
      * Parses the string form {@code scheme://address[:port]}: scheme {@code udp|tcp|tls|dtls}, an IP
-     * literal (IPv6 in brackets), optional port (default {@link Protocol#defaultPort()}).
+     * literal (IPv6 in brackets), optional port (default {@link TransportProtocol#defaultPort()}).
      *
      * @throws IllegalArgumentException naming the problem
      */
@@ -36,8 +37,8 @@ public record ListenerConfig(Protocol protocol, InetAddress address, int port) {
                     "must be a listener such as udp://0.0.0.0:3478 or tcp://[::]:3478, got \"" + uri + "\"");
         }
         String scheme = s.substring(0, sep).toLowerCase(Locale.ROOT);
-        Protocol protocol = null;
-        for (Protocol p : Protocol.values()) {
+        TransportProtocol protocol = null;
+        for (TransportProtocol p : TransportProtocol.values()) {
             if (p.configName().equals(scheme)) {
                 protocol = p;
             }

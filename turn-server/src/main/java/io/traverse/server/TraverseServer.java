@@ -13,7 +13,6 @@ import io.traverse.config.AuthConfig;
 import io.traverse.config.Cidr;
 import io.traverse.config.IpLiterals;
 import io.traverse.config.ListenerConfig;
-import io.traverse.config.Protocol;
 import io.traverse.config.RelayAddress;
 import io.traverse.config.RelayConfig;
 import io.traverse.config.TraverseConfig;
@@ -32,6 +31,7 @@ import io.traverse.turn.IpRange;
 import io.traverse.turn.Lifetimes;
 import io.traverse.turn.PeerPolicy;
 import io.traverse.turn.PortAllocator;
+import io.traverse.turn.TransportProtocol;
 import io.traverse.turn.TurnClock;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -60,7 +60,7 @@ public final class TraverseServer implements AutoCloseable {
     static final Duration CREDENTIAL_POLL = Duration.ofSeconds(1);
 
     /** A listener as bound: with port 0 in the config, {@link #address()} carries the port the OS chose. */
-    public record BoundListener(Protocol protocol, InetSocketAddress address) {}
+    public record BoundListener(TransportProtocol protocol, InetSocketAddress address) {}
 
     private final EventLoopGroup group;
     private final List<Channel> channels;
@@ -221,7 +221,7 @@ public final class TraverseServer implements AutoCloseable {
         InetAddress ip2 = config.natDiscovery().alternateAddress();
         for (BoundListener primary : List.copyOf(bound)) {
             InetSocketAddress a1p1 = primary.address();
-            if (primary.protocol() != Protocol.UDP
+            if (primary.protocol() != TransportProtocol.UDP
                     || (a1p1.getAddress() instanceof Inet6Address) != (ip2 instanceof Inet6Address)) {
                 continue;
             }
@@ -248,7 +248,7 @@ public final class TraverseServer implements AutoCloseable {
             natDiscovery.register(new NatDiscovery.Quad(a1p1.getAddress(), ip2, a1p1.getPort(), a1p2.getPort()),
                     quadChannels);
             for (InetSocketAddress extra : List.copyOf(quadChannels.keySet()).subList(1, 4)) {
-                bound.add(new BoundListener(Protocol.UDP, extra));
+                bound.add(new BoundListener(TransportProtocol.UDP, extra));
             }
             LOG.info("nat-discovery (RFC 5780) on {}", quadChannels.keySet());
         }
@@ -388,7 +388,7 @@ public final class TraverseServer implements AutoCloseable {
     }
 
     /** The first bound listener of {@code protocol} whose address family matches {@code ipv6}. */
-    public InetSocketAddress address(Protocol protocol, boolean ipv6) {
+    public InetSocketAddress address(TransportProtocol protocol, boolean ipv6) {
         for (BoundListener listener : bound) {
             if (listener.protocol() == protocol && (listener.address().getAddress() instanceof Inet6Address) == ipv6) {
                 return listener.address();

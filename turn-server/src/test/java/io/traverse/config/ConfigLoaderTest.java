@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.traverse.stun.auth.PasswordAlgorithm;
+import io.traverse.turn.TransportProtocol;
 import java.net.InetAddress;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -68,10 +69,10 @@ class ConfigLoaderTest {
 
         assertEquals(new ServerConfig("example.org", null, 4, IoMode.NIO), c.server());
         assertEquals(List.of(
-                new ListenerConfig(Protocol.UDP, ip("192.0.2.10"), 3478),
-                new ListenerConfig(Protocol.TCP, ip("2001:db8::10"), 3479),
-                new ListenerConfig(Protocol.TLS, ip("0.0.0.0"), 5349),
-                new ListenerConfig(Protocol.DTLS, ip("2001:db8::10"), 5350)), c.listeners());
+                new ListenerConfig(TransportProtocol.UDP, ip("192.0.2.10"), 3478),
+                new ListenerConfig(TransportProtocol.TCP, ip("2001:db8::10"), 3479),
+                new ListenerConfig(TransportProtocol.TLS, ip("0.0.0.0"), 5349),
+                new ListenerConfig(TransportProtocol.DTLS, ip("2001:db8::10"), 5350)), c.listeners());
 
         RelayConfig r = c.relay();
         assertEquals(List.of(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.traverse.turn.TransportProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,7 +23,7 @@ class ValueParsingTest {
         "udp://127.0.0.1:0, UDP, 127.0.0.1, 0",
         "tcp://0.0.0.0, TCP, 0.0.0.0, 3478",
     })
-    void parsesListeners(String uri, Protocol protocol, String address, int port) {
+    void parsesListeners(String uri, TransportProtocol protocol, String address, int port) {
         ListenerConfig l = ListenerConfig.parse(uri);
         assertEquals(new ListenerConfig(protocol, IpLiterals.parse(address), port), l);
         assertEquals(l, ListenerConfig.parse(l.uri()));
@@ -52,10 +53,10 @@ class ValueParsingTest {
 
     @Test
     void protocolsKnowTheirDefaultsAndNature() {
-        assertEquals(3478, Protocol.UDP.defaultPort());
-        assertEquals(5349, Protocol.DTLS.defaultPort());
-        assertTrue(Protocol.TLS.isStream() && Protocol.TLS.isSecure());
-        assertTrue(!Protocol.UDP.isStream() && !Protocol.UDP.isSecure());
+        assertEquals(3478, TransportProtocol.UDP.defaultPort());
+        assertEquals(5349, TransportProtocol.DTLS.defaultPort());
+        assertTrue(TransportProtocol.TLS.isStream() && TransportProtocol.TLS.isSecure());
+        assertTrue(!TransportProtocol.UDP.isStream() && !TransportProtocol.UDP.isSecure());
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.traverse.config.Protocol;
 import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
 import io.traverse.stun.StunMessage;
@@ -17,8 +16,8 @@ import io.traverse.stun.attr.XorRelayedAddress;
 import io.traverse.stun.codec.StunDecoder;
 import io.traverse.stun.codec.StunEncoder;
 import io.traverse.transport.DtlsTestClient;
-import io.traverse.transport.TlsTestCertificates;
 import io.traverse.transport.TlsTestCertificates.KeyFormat;
+import io.traverse.transport.TlsTestCertificates;
 import io.traverse.turn.FiveTuple;
 import io.traverse.turn.TransportProtocol;
 import java.net.InetSocketAddress;
@@ -57,7 +56,7 @@ class DtlsServiceTest {
                 "listeners", "dtls://127.0.0.1:0",
                 "tls.certificate", dir.resolve("server.crt").toString(),
                 "tls.private-key", dir.resolve("server.key").toString()));
-        dtls = server.server().address(Protocol.DTLS, false);
+        dtls = server.server().address(TransportProtocol.DTLS, false);
     }
 
     @AfterAll

@@ -20,9 +20,9 @@ import io.traverse.client.TurnClientOptions;
 import io.traverse.client.TurnCredentials;
 import io.traverse.client.TurnErrorException;
 import io.traverse.config.ConfigLoader;
-import io.traverse.config.Protocol;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.server.TraverseServer;
+import io.traverse.turn.TransportProtocol;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +68,7 @@ class MetricsAfterTrafficTest {
         overrides.put("server.event-loops", "2");
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         server = TraverseServer.start(ConfigLoader.parse("", overrides), new TraverseMetrics(prometheus));
-        InetSocketAddress udp = server.address(Protocol.UDP, false);
+        InetSocketAddress udp = server.address(TransportProtocol.UDP, false);
         TurnClientOptions quick = TurnClientOptions.builder().transactionTimeout(Duration.ofSeconds(3)).build();
 
         // Refused: an unknown user and a wrong password (each after the 401 for the request without integrity).

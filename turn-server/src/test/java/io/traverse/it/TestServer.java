@@ -2,10 +2,10 @@ package io.traverse.it;
 
 import io.traverse.config.ConfigLoader;
 import io.traverse.config.ListenerConfig;
-import io.traverse.config.Protocol;
 import io.traverse.config.TraverseConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.server.TraverseServer;
+import io.traverse.turn.TransportProtocol;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,19 +40,19 @@ public final class TestServer implements AutoCloseable {
     }
 
     public InetSocketAddress udp4() {
-        return server.address(Protocol.UDP, false);
+        return server.address(TransportProtocol.UDP, false);
     }
 
     public InetSocketAddress udp6() {
-        return server.address(Protocol.UDP, true);
+        return server.address(TransportProtocol.UDP, true);
     }
 
     public InetSocketAddress tcp4() {
-        return server.address(Protocol.TCP, false);
+        return server.address(TransportProtocol.TCP, false);
     }
 
     public InetSocketAddress tcp6() {
-        return server.address(Protocol.TCP, true);
+        return server.address(TransportProtocol.TCP, true);
     }
 
     public TraverseServer server() {

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.traverse.config.Protocol;
 import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.attr.XorMappedAddress;
 import io.traverse.stun.attr.XorRelayedAddress;
-import io.traverse.transport.TlsTestCertificates;
 import io.traverse.transport.TlsTestCertificates.KeyFormat;
+import io.traverse.transport.TlsTestCertificates;
 import io.traverse.turn.FiveTuple;
 import io.traverse.turn.TransportProtocol;
 import java.io.InputStream;
@@ -61,7 +60,7 @@ class TlsListenerTest {
                 "tls.private-key", dir.resolve("server.key").toString(),
                 "tls.handshake-timeout", HANDSHAKE.toMillis() + "ms",
                 "tls.idle-timeout", IDLE.toMillis() + "ms"));
-        tls = server.server().address(Protocol.TLS, false);
+        tls = server.server().address(TransportProtocol.TLS, false);
         tcp = server.tcp4();
         try (TlsTestClient warmUp = TlsTestClient.connect(tls)) {
             warmUp.binding();

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.traverse.config.Protocol;
 import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
-import io.traverse.transport.TlsTestCertificates;
 import io.traverse.transport.TlsTestCertificates.PemPair;
+import io.traverse.transport.TlsTestCertificates;
+import io.traverse.turn.TransportProtocol;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ class TlsReloadTest {
                 // Outside the kernel's ephemeral range (32768-60999 on Linux): a reserved RTCP port (EVEN-PORT R)
                 // cannot be taken by another process's ephemeral socket before uclient claims it.
                 "relay.port-range.min", "61000", "relay.port-range.max", "65535"));
-        tls = server.server().address(Protocol.TLS, false);
+        tls = server.server().address(TransportProtocol.TLS, false);
         peerPort = UclientInteropTest.freeUdpPort("127.0.0.1");
         peer = ExternalTool.start(dir.resolve("peer.log"), "turnutils_peer", "-L", "127.0.0.1", "-p",
                 Integer.toString(peerPort));

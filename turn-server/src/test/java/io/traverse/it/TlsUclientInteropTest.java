@@ -3,9 +3,9 @@ package io.traverse.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.traverse.config.Protocol;
-import io.traverse.transport.TlsTestCertificates;
 import io.traverse.transport.TlsTestCertificates.PemPair;
+import io.traverse.transport.TlsTestCertificates;
+import io.traverse.turn.TransportProtocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,7 +70,7 @@ class TlsUclientInteropTest {
         return cmd;
     }
 
-    private static ExternalTool.Result uclient(Protocol protocol, String... flags) {
+    private static ExternalTool.Result uclient(TransportProtocol protocol, String... flags) {
         List<String> all = new ArrayList<>(List.of(flags));
         return ExternalTool.run(Duration.ofSeconds(60), uclientCommand(server.server().address(protocol, false)
                 .getPort(), peerPort, all).toArray(new String[0]));
@@ -95,17 +95,17 @@ class TlsUclientInteropTest {
 
     @Test
     void tlsChannels() {
-        assertNoLoss(uclient(Protocol.TLS, "-t", "-S", "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
+        assertNoLoss(uclient(TransportProtocol.TLS, "-t", "-S", "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
     }
 
     @Test
     void tlsSendIndications() {
-        assertNoLoss(uclient(Protocol.TLS, "-t", "-S", "-s", "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
+        assertNoLoss(uclient(TransportProtocol.TLS, "-t", "-S", "-s", "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
     }
 
     @Test
     void tlsWithCertificateVerification() {
-        assertNoLoss(uclient(Protocol.TLS, "-t", "-S", "-E", certificate.certificate().toString(),
+        assertNoLoss(uclient(TransportProtocol.TLS, "-t", "-S", "-E", certificate.certificate().toString(),
                 "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
     }
 
@@ -118,29 +118,29 @@ class TlsUclientInteropTest {
 
     @Test
     void tlsWrongPasswordIsRefused() {
-        assertRefusedAfterHandshake(uclient(Protocol.TLS, "-t", "-S", "-u", TurnFixture.USER, "-w", "wrong"),
+        assertRefusedAfterHandshake(uclient(TransportProtocol.TLS, "-t", "-S", "-u", TurnFixture.USER, "-w", "wrong"),
                 "TLSv1.");
     }
 
     @Test
     void dtlsChannels() {
-        assertNoLoss(uclient(Protocol.DTLS, "-S", "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
+        assertNoLoss(uclient(TransportProtocol.DTLS, "-S", "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
     }
 
     @Test
     void dtlsSendIndications() {
-        assertNoLoss(uclient(Protocol.DTLS, "-S", "-s", "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
+        assertNoLoss(uclient(TransportProtocol.DTLS, "-S", "-s", "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
     }
 
     @Test
     void dtlsWithCertificateVerification() {
-        assertNoLoss(uclient(Protocol.DTLS, "-S", "-E", certificate.certificate().toString(),
+        assertNoLoss(uclient(TransportProtocol.DTLS, "-S", "-E", certificate.certificate().toString(),
                 "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
     }
 
     @Test
     void dtlsWrongPasswordIsRefused() {
-        assertRefusedAfterHandshake(uclient(Protocol.DTLS, "-S", "-u", TurnFixture.USER, "-w", "wrong"),
+        assertRefusedAfterHandshake(uclient(TransportProtocol.DTLS, "-S", "-u", TurnFixture.USER, "-w", "wrong"),
                 "DTLSv1.2");
     }
 }
