@@ -1,11 +1,7 @@
 package io.traverse.client;
 
-import io.traverse.stun.StunAttribute;
 import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.codec.Integrity;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -26,7 +22,6 @@ public final class AllocateOptions {
     private final Boolean evenPort;
     private final boolean dontFragment;
     private final Long reservationToken;
-    private final List<StunAttribute> extraAttributes;
     private final boolean tcpRelay;
 
     private AllocateOptions(Builder b) {
@@ -39,7 +34,6 @@ public final class AllocateOptions {
         this.evenPort = b.evenPort;
         this.dontFragment = b.dontFragment;
         this.reservationToken = b.reservationToken;
-        this.extraAttributes = List.copyOf(b.extraAttributes);
         this.tcpRelay = b.tcpRelay;
     }
 
@@ -107,18 +101,12 @@ public final class AllocateOptions {
         return reservationToken == null ? OptionalLong.empty() : OptionalLong.of(reservationToken);
     }
 
-    /** Further attributes appended as they are (for tests of the server's handling). */
-    public List<StunAttribute> extraAttributes() {
-        return extraAttributes;
-    }
-
     @Override
     public String toString() {
         return "AllocateOptions[passwordAlgorithm=" + passwordAlgorithm + ", integrity=" + integrity
                 + ", userHash=" + userHash + ", lifetime=" + lifetime + ", requestedFamily=" + requestedFamily
                 + ", additionalFamily=" + additionalFamily + ", evenPort=" + evenPort
-                + ", dontFragment=" + dontFragment + ", reservationToken=" + reservationToken
-                + ", extraAttributes=" + extraAttributes + "]";
+                + ", dontFragment=" + dontFragment + ", reservationToken=" + reservationToken + "]";
     }
 
     /** Builder of {@link AllocateOptions}. */
@@ -133,7 +121,6 @@ public final class AllocateOptions {
         private Boolean evenPort;
         private boolean dontFragment;
         private Long reservationToken;
-        private final List<StunAttribute> extraAttributes = new ArrayList<>();
 
         private Builder() {
         }
@@ -201,12 +188,6 @@ public final class AllocateOptions {
         /** Sends RESERVATION-TOKEN (null: none). */
         public Builder reservationToken(Long token) {
             this.reservationToken = token;
-            return this;
-        }
-
-        /** Appends an attribute as it is. */
-        public Builder extraAttribute(StunAttribute attribute) {
-            extraAttributes.add(Objects.requireNonNull(attribute, "attribute"));
             return this;
         }
 

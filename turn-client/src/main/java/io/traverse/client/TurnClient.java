@@ -183,7 +183,6 @@ public final class TurnClient implements AutoCloseable {
             attributes.add(new DontFragment());
         }
         o.reservationToken().ifPresent(t -> attributes.add(new ReservationToken(t)));
-        attributes.addAll(o.extraAttributes());
         return attributes;
     }
 

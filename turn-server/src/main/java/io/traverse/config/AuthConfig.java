@@ -69,11 +69,6 @@ public record AuthConfig(
                 CredentialCacheConfig.defaults(), RateLimitConfig.defaults());
     }
 
-    /** True if any credential source is configured (otherwise no one can allocate). */
-    public boolean hasCredentialSource() {
-        return usersFile != null || restSecretsFile != null || !restSecrets.isEmpty();
-    }
-
     /** Like the record's toString, with the inline secrets replaced by their count. */
     @Override
     public String toString() {

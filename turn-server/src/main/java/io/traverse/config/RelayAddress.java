@@ -47,11 +47,6 @@ public record RelayAddress(InetAddress bind, InetAddress advertised) {
         }
     }
 
-    /** The address reported to clients: {@code advertised}, or {@code bind} when that is null. */
-    public InetAddress advertisedOrBind() {
-        return advertised != null ? advertised : bind;
-    }
-
     /** True for an IPv4 relay address. */
     public boolean isIpv4() {
         return bind instanceof Inet4Address;

@@ -251,11 +251,6 @@ final class TcpRelay {
         byAllocation.remove(allocation.id());
     }
 
-    /** Unbound peer connections waiting for ConnectionBind (tests, metrics). */
-    int pendingConnections() {
-        return pending.size();
-    }
-
     private void error(ClientLink link, DecodedMessage decoded, Authenticator.Authenticated auth, ErrorCode code) {
         responder.respond(link, decoded, StunMessage.errorResponseTo(decoded.message(), code), auth.integrity());
     }

@@ -125,9 +125,7 @@ public final class TraverseServer implements AutoCloseable {
                 relay.allocationLifetime().max(), relay.permissionLifetime(), relay.channelLifetime());
 
         IoTransport io = IoTransport.select(config.server().io().name().toLowerCase(Locale.ROOT));
-        int loops = config.server().eventLoops() > 0
-                ? config.server().eventLoops()
-                : Runtime.getRuntime().availableProcessors();
+        int loops = config.server().effectiveEventLoops();
         EventLoopGroup group = io.newEventLoopGroup(loops);
         List<Channel> channels = new ArrayList<>();
         List<BoundListener> bound = new ArrayList<>();

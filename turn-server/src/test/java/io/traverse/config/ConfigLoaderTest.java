@@ -53,7 +53,9 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(3600), d.relay().allocationLifetime().max());
         assertEquals(Duration.ofSeconds(300), d.relay().permissionLifetime());
         assertEquals(Duration.ofSeconds(600), d.relay().channelLifetime());
-        assertFalse(d.auth().hasCredentialSource());
+        assertNull(d.auth().usersFile());
+        assertNull(d.auth().restSecretsFile());
+        assertTrue(d.auth().restSecrets().isEmpty());
         assertEquals(List.of(PasswordAlgorithm.SHA256, PasswordAlgorithm.MD5), d.auth().passwordAlgorithms());
         assertFalse(d.peers().allowLoopbackInsecureTestOnly());
         assertTrue(d.admin().address().isLoopbackAddress());

@@ -2,6 +2,7 @@ package io.traverse.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -45,7 +46,10 @@ class SampleConfigTest {
     void sampleConfigIsTheDefaults() throws Exception {
         TraverseConfig sample = ConfigLoader.load(projectFile("conf/traverse.yaml"));
         assertEquals(TraverseConfig.defaults(), sample);
-        assertTrue(!sample.auth().hasCredentialSource(), "the sample must not let anyone allocate");
+        // The sample must not let anyone allocate: no users file, no REST secret.
+        assertNull(sample.auth().usersFile());
+        assertNull(sample.auth().restSecretsFile());
+        assertTrue(sample.auth().restSecrets().isEmpty());
     }
 
     @Test

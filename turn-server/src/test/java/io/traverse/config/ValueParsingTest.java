@@ -63,10 +63,11 @@ class ValueParsingTest {
     void parsesRelayAddresses() {
         RelayAddress plain = RelayAddress.parse("0.0.0.0");
         assertNull(plain.advertised());
-        assertEquals(IpLiterals.parse("0.0.0.0"), plain.advertisedOrBind());
+        assertEquals(IpLiterals.parse("0.0.0.0"), plain.bind());
         assertTrue(plain.isIpv4());
         RelayAddress natted = RelayAddress.parse("10.0.0.5=203.0.113.7");
-        assertEquals(IpLiterals.parse("203.0.113.7"), natted.advertisedOrBind());
+        assertEquals(IpLiterals.parse("10.0.0.5"), natted.bind());
+        assertEquals(IpLiterals.parse("203.0.113.7"), natted.advertised());
         assertEquals("10.0.0.5=203.0.113.7", natted.toString());
         RelayAddress v6 = RelayAddress.parse("[2001:db8::5]=[2001:db8::7]");
         assertEquals("2001:db8::5=2001:db8::7", v6.toString());
