@@ -27,6 +27,7 @@ import io.traverse.turn.EndReason;
 import io.traverse.turn.FiveTuple;
 import io.traverse.turn.Lifetimes;
 import io.traverse.turn.PortAllocator;
+import io.traverse.turn.PortReservationToken;
 import io.traverse.turn.ReserveResult;
 import io.traverse.turn.TurnClock;
 import java.net.InetSocketAddress;
@@ -288,7 +289,7 @@ final class AllocateHandler {
         /** Retransmissions of the request received meanwhile; each gets the response again. */
         int retransmissions;
         final List<InetSocketAddress[]> relays = new ArrayList<>(2);
-        io.traverse.turn.ReservationToken reservation;
+        PortReservationToken reservation;
         AddressErrorCode addressError;
 
         Pending(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth, AllocationPermit permit,

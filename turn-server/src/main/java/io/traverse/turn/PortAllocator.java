@@ -57,7 +57,7 @@ public final class PortAllocator {
      * @param port  the even port, already in use by the caller
      * @param token the token that claims {@code port + 1}; send it in RESERVATION-TOKEN
      */
-    public record EvenPortPair(int port, ReservationToken token) {
+    public record EvenPortPair(int port, PortReservationToken token) {
         /** The reserved odd port, {@code port + 1}. */
         public int reservedPort() {
             return port + 1;
@@ -177,7 +177,7 @@ public final class PortAllocator {
         int reserved = minPort + idx + 1;
         reservations.put(token, new Hold(reserved, clock.nanos() + reservationNanos));
         tokenByPort.put(reserved, token);
-        return Optional.of(new EvenPortPair(minPort + idx, new ReservationToken(token)));
+        return Optional.of(new EvenPortPair(minPort + idx, new PortReservationToken(token)));
     }
 
     /**
@@ -197,7 +197,7 @@ public final class PortAllocator {
     }
 
     /** Same as {@link #claim(long)}. */
-    public OptionalInt claim(ReservationToken token) {
+    public OptionalInt claim(PortReservationToken token) {
         return claim(Objects.requireNonNull(token, "token").value());
     }
 

@@ -239,10 +239,10 @@ class PortAllocatorTest {
 
     @Test
     void tokenWireForm() {
-        ReservationToken t = new ReservationToken(0x0102_0304_0506_0708L);
+        PortReservationToken t = new PortReservationToken(0x0102_0304_0506_0708L);
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, t.toBytes());
-        assertEquals(t, ReservationToken.fromBytes(t.toBytes()));
-        assertThrows(IllegalArgumentException.class, () -> ReservationToken.fromBytes(new byte[7]));
+        assertEquals(t, PortReservationToken.fromBytes(t.toBytes()));
+        assertThrows(IllegalArgumentException.class, () -> PortReservationToken.fromBytes(new byte[7]));
         assertFalse(t.toString().contains("102030405060708"));
         assertFalse(t.toString().contains(Long.toString(t.value())));
     }

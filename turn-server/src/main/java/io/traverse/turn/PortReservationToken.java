@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param value the 64 bits, big-endian on the wire
  */
-public record ReservationToken(long value) {
+public record PortReservationToken(long value) {
 
     /** Length on the wire. */
     public static final int LENGTH = 8;
@@ -21,12 +21,12 @@ public record ReservationToken(long value) {
      *
      * @throws IllegalArgumentException when the array is not exactly 8 bytes
      */
-    public static ReservationToken fromBytes(byte[] bytes) {
+    public static PortReservationToken fromBytes(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
         if (bytes.length != LENGTH) {
             throw new IllegalArgumentException("RESERVATION-TOKEN must be 8 bytes, got " + bytes.length);
         }
-        return new ReservationToken(Ip128.toLong(bytes, 0));
+        return new PortReservationToken(Ip128.toLong(bytes, 0));
     }
 
     /** The 8 wire bytes, big-endian; a fresh array. */
@@ -40,6 +40,6 @@ public record ReservationToken(long value) {
 
     @Override
     public String toString() {
-        return "ReservationToken[redacted]";
+        return "PortReservationToken[redacted]";
     }
 }
