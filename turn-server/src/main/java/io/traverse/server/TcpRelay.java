@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.traverse.net.IpAddresses;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
 import io.traverse.stun.ErrorCode;
@@ -139,7 +140,7 @@ final class TcpRelay {
             responder.error(link, decoded, auth, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH);
             return;
         }
-        if (TurnService.isIpv4Mapped(target.getAddress()) || !policy.get().isAllowed(target.getAddress())) {
+        if (IpAddresses.isIpv4Mapped(target.getAddress()) || !policy.get().isAllowed(target.getAddress())) {
             responder.error(link, decoded, auth, ErrorCode.FORBIDDEN);
             return;
         }

@@ -3,6 +3,7 @@ package io.traverse.server;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
+import io.traverse.net.IpAddresses;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
 import io.traverse.stun.ErrorCode;
@@ -218,7 +219,7 @@ final class TurnService {
             return;
         }
         InetSocketAddress target = peer.address();
-        if (isIpv4Mapped(target.getAddress()) || !allocation.supportsPeerFamily(target.getAddress())
+        if (IpAddresses.isIpv4Mapped(target.getAddress()) || !allocation.supportsPeerFamily(target.getAddress())
                 || !policy.isAllowed(target.getAddress())) {
             metrics.dropped(DropReason.PEER_DENIED);
             return;
@@ -248,7 +249,7 @@ final class TurnService {
 
     /** 443 when the allocation has no relay of the peer's family; 403 when policy forbids the peer. */
     private ErrorCode checkPeer(Allocation allocation, InetSocketAddress peer) {
-        if (isIpv4Mapped(peer.getAddress())) {
+        if (IpAddresses.isIpv4Mapped(peer.getAddress())) {
             // An IPv4-mapped IPv6 peer (::ffff:a.b.c.d) cannot be reached from an IPv6-only relay socket, and
             // relaying it over IPv4 would bypass the family rules of RFC 8656 §9.1: refused like a denied peer.
             return ErrorCode.FORBIDDEN;
@@ -260,20 +261,6 @@ final class TurnService {
             return ErrorCode.FORBIDDEN;
         }
         return null;
-    }
-
-    /** True for {@code ::ffff:a.b.c.d} held as an IPv6 address. */
-    static boolean isIpv4Mapped(java.net.InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return false;
-        }
-        byte[] b = address.getAddress();
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
     }
 
     private static boolean hasFamily(Allocation allocation, boolean ipv6) {
