@@ -131,7 +131,8 @@ final class TcpRelay {
     void connect(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth, Allocation allocation) {
         StunMessage request = decoded.message();
         XorPeerAddress peer = request.attribute(XorPeerAddress.class).orElse(null);
-        if (peer == null) {
+        if (peer == null || peer.address().getPort() == 0) {
+            // §5.2: XOR-PEER-ADDRESS is required; port 0 cannot be connected to → 400.
             responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
@@ -245,6 +246,26 @@ final class TcpRelay {
 
     private Map<InetSocketAddress, PeerConnection> connections(Allocation allocation) {
         return byAllocation.computeIfAbsent(allocation.id(), k -> new ConcurrentHashMap<>());
+    }
+
+    /**
+     * Closes the allocation's peer connections (bound or not) to peers {@code denied} accepts: a reload that denies
+     * a peer ends the RFC 6062 connections to it. Runs on the allocation's loop.
+     *
+     * @return the number of connections closed
+     */
+    int closeDenied(Allocation allocation, java.util.function.Predicate<java.net.InetAddress> denied) {
+        Map<InetSocketAddress, PeerConnection> live = byAllocation.get(allocation.id());
+        int n = 0;
+        if (live != null) {
+            for (PeerConnection connection : live.values()) {
+                if (denied.test(connection.peer.getAddress())) {
+                    connection.channel.close();
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /** Forgets an allocation's bookkeeping; its connections are closed by its {@link RelaySession}. */

@@ -14,7 +14,9 @@ import java.util.Iterator;
 final class ChannelTable {
 
     static final int MIN_CHANNEL = 0x4000;
-    /** RFC 8656 allows 0x4000-0x4FFF; RFC 5766's 0x4000-0x7FFF is accepted because clients still use it. */
+    /** RFC 8656 §12 allows 0x4000-0x4FFF. */
+    static final int MAX_RFC8656_CHANNEL = 0x4FFF;
+    /** RFC 5766's range 0x4000-0x7FFF, accepted only behind {@code relay.legacy-channel-numbers}. */
     static final int MAX_CHANNEL = 0x7FFF;
 
     /** A binding; mutable so a refresh does not allocate. */
