@@ -189,9 +189,14 @@ final class Authenticator {
         return algorithm.filter(algorithms::contains);
     }
 
+    /**
+     * A 401 with REALM, NONCE and PASSWORD-ALGORITHMS, as small as RFC 8489 §9.2.4 allows: it answers a request
+     * that may come from a spoofed address, so it carries an empty reason phrase (§14.8 leaves the text to the
+     * server; clients act on the code) and no SOFTWARE. Sizes in docs/security.md.
+     */
     private Rejected challenge(StunMessage request, InetSocketAddress client, String transport, ErrorCode code,
             String reason) {
-        return new Rejected(withChallenge(StunMessage.errorResponseTo(request, code), client, transport),
+        return new Rejected(withChallenge(StunMessage.errorResponseTo(request, code, ""), client, transport),
                 Integrity.none(), reason);
     }
 
