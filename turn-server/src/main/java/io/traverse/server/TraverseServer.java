@@ -150,6 +150,7 @@ public final class TraverseServer implements AutoCloseable {
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
                     new BindingHandler(responder, natDiscovery), limiter);
             Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics);
+            listeners.legacyChannelNumbers(relay.legacyChannelNumbers());
             for (ListenerConfig listener : config.listeners()) {
                 InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
                 switch (listener.protocol()) {

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.traverse.auth.RestSecrets;
 import io.traverse.it.TurnTestSession.Options;
+import io.traverse.metrics.TraverseMetrics.DropReason;
+import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
+import io.traverse.stun.StunMessage;
+import io.traverse.stun.TransactionId;
+import io.traverse.stun.codec.StunEncoder;
 import io.traverse.stun.attr.AdditionalAddressFamily;
 import io.traverse.stun.attr.ChannelNumber;
 import io.traverse.stun.attr.EvenPort;
@@ -72,6 +77,13 @@ class TurnStateLimitsTest {
             s.fail(s.request(Method.CHANNEL_BIND, new ChannelNumber(0x5000), new XorPeerAddress(PEER)), 400);
             s.fail(s.request(Method.CHANNEL_BIND, new ChannelNumber(0x7FFF), new XorPeerAddress(PEER)), 400);
             s.channelBind(0x4FFF, PEER);
+            // ChannelData framing follows the switch too: a frame on 0x5000 is malformed, not an unknown channel.
+            double malformed = server.metrics().droppedCount(DropReason.MALFORMED);
+            s.sendChannelData(0x5000, new byte[] {1, 2, 3, 4});
+            StunMessage binding = s.client().exchange(StunEncoder.encode(StunMessage.builder(
+                    MessageType.request(Method.BINDING), TransactionId.random()).build()));
+            assertEquals(MessageType.successResponse(Method.BINDING), binding.type());
+            assertEquals(1, server.metrics().droppedCount(DropReason.MALFORMED) - malformed);
         }
         try (TestServer server = TurnFixture.start(java.nio.file.Files.createDirectories(dir.resolve("legacy")),
                 Map.of("relay.legacy-channel-numbers", "true"));
