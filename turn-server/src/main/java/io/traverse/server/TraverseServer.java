@@ -438,6 +438,11 @@ public final class TraverseServer implements AutoCloseable {
         return io;
     }
 
+    /** The peer policy in force (changes on reload). */
+    public PeerPolicy peerPolicy() {
+        return turn.policy();
+    }
+
     /** Live allocations (tests, metrics). */
     public AllocationRegistry allocations() {
         return registry;
