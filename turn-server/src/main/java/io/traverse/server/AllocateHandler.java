@@ -296,11 +296,6 @@ final class AllocateHandler {
         }
     }
 
-    /** Quota slots held by live EVEN-PORT reservations (tests). */
-    int reservationSlots() {
-        return reservationSlots.size();
-    }
-
     private RelayFamily family(boolean ipv6) {
         for (RelayFamily f : families) {
             if (f.isIpv6() == ipv6) {

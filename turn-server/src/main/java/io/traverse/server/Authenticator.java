@@ -15,8 +15,11 @@ import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,7 +52,7 @@ final class Authenticator {
     record Dropped(String reason) implements Result {}
 
     /** Keys no user has (random per start), of each algorithm's length, verified in place of an unknown user's. */
-    private static final java.util.Map<PasswordAlgorithm, byte[]> DUMMY_KEYS = dummyKeys();
+    private static final Map<PasswordAlgorithm, byte[]> DUMMY_KEYS = dummyKeys();
 
     private final String realm;
     private final CredentialStore credentials;
@@ -161,9 +164,9 @@ final class Authenticator {
         return sha256 ? decoded.verifyMessageIntegritySha256(key) : decoded.verifyMessageIntegrity(key);
     }
 
-    private static java.util.Map<PasswordAlgorithm, byte[]> dummyKeys() {
-        java.security.SecureRandom random = new java.security.SecureRandom();
-        java.util.Map<PasswordAlgorithm, byte[]> keys = new java.util.EnumMap<>(PasswordAlgorithm.class);
+    private static Map<PasswordAlgorithm, byte[]> dummyKeys() {
+        SecureRandom random = new SecureRandom();
+        Map<PasswordAlgorithm, byte[]> keys = new EnumMap<>(PasswordAlgorithm.class);
         keys.put(PasswordAlgorithm.MD5, new byte[16]);
         keys.put(PasswordAlgorithm.SHA256, new byte[32]);
         keys.values().forEach(random::nextBytes);

@@ -25,11 +25,13 @@ import io.traverse.transport.TcpRelaySockets;
 import io.traverse.turn.Allocation;
 import io.traverse.turn.PeerPolicy;
 import io.traverse.turn.TurnClock;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -254,7 +256,7 @@ final class TcpRelay {
      *
      * @return the number of connections closed
      */
-    int closeDenied(Allocation allocation, java.util.function.Predicate<java.net.InetAddress> denied) {
+    int closeDenied(Allocation allocation, Predicate<InetAddress> denied) {
         Map<InetSocketAddress, PeerConnection> live = byAllocation.get(allocation.id());
         int n = 0;
         if (live != null) {

@@ -2,7 +2,9 @@ package io.traverse.server;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.Future;
 import io.traverse.net.IpAddresses;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
@@ -24,9 +26,16 @@ import io.traverse.turn.EndReason;
 import io.traverse.turn.PeerPolicy;
 import io.traverse.turn.TurnClock;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The TURN methods of RFC 8656 other than Allocate ({@link AllocateHandler}): Refresh (§8), CreatePermission
@@ -34,6 +43,10 @@ import java.util.OptionalLong;
  * work for a client runs on the client's event loop, where its allocation lives.
  */
 final class TurnService {
+    private static final Logger LOG = LoggerFactory.getLogger(TurnService.class);
+    /** How long a reload waits for the event loops to apply a new peer policy. */
+    private static final Duration APPLY_POLICY_WAIT = Duration.ofSeconds(5);
+
     private final Authenticator authenticator;
     private final AllocationRegistry registry;
     private volatile PeerPolicy policy;
@@ -72,8 +85,8 @@ final class TurnService {
      */
     void applyPolicy(PeerPolicy newPolicy) {
         this.policy = newPolicy;
-        java.util.function.Predicate<java.net.InetAddress> denied = peer -> !newPolicy.isAllowed(peer);
-        List<io.netty.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        Predicate<InetAddress> denied = peer -> !newPolicy.isAllowed(peer);
+        List<Future<?>> done = new ArrayList<>();
         for (Allocation allocation : registry.allocations()) {
             RelaySession session = (RelaySession) allocation.attachment();
             Runnable revoke = () -> {
@@ -86,7 +99,7 @@ final class TurnService {
                             allocation.id(), revoked);
                 }
             };
-            io.netty.channel.EventLoop loop = session.link().eventLoop();
+            EventLoop loop = session.link().eventLoop();
             if (loop.inEventLoop()) {
                 revoke.run();
             } else {
@@ -94,18 +107,15 @@ final class TurnService {
             }
         }
         long deadline = System.nanoTime() + APPLY_POLICY_WAIT.toNanos();
-        for (io.netty.util.concurrent.Future<?> f : done) {
+        for (Future<?> f : done) {
             long left = deadline - System.nanoTime();
-            if (left <= 0 || !f.awaitUninterruptibly(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+            if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
                 LOG.warn("peer policy reload: some event loops have not applied the new policy yet");
                 return;
             }
         }
     }
 
-    /** How long a reload waits for the event loops to apply a new peer policy. */
-    private static final java.time.Duration APPLY_POLICY_WAIT = java.time.Duration.ofSeconds(5);
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TurnService.class);
 
     /** Whether {@code method} is a TURN request handled here. */
     static boolean handles(Method method) {
@@ -215,7 +225,7 @@ final class TurnService {
                 return;
             }
         }
-        List<java.net.InetAddress> addresses = new java.util.ArrayList<>(peers.size());
+        List<InetAddress> addresses = new ArrayList<>(peers.size());
         for (XorPeerAddress peer : peers) {
             addresses.add(peer.address().getAddress());
         }
