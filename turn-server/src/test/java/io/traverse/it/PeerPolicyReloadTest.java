@@ -3,6 +3,11 @@ package io.traverse.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.traverse.client.AllocateOptions;
+import io.traverse.client.Transport;
+import io.traverse.client.TurnClient;
+import io.traverse.client.TurnCredentials;
+import io.traverse.client.TurnErrorException;
 import io.traverse.config.ConfigLoader;
 import io.traverse.it.TurnTestSession.Options;
 import io.traverse.metrics.TraverseMetrics.DropReason;
@@ -13,11 +18,15 @@ import io.traverse.stun.TransactionId;
 import io.traverse.stun.attr.ChannelNumber;
 import io.traverse.stun.attr.XorPeerAddress;
 import io.traverse.stun.codec.StunEncoder;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A reload that tightens {@code peers.deny} applies to live state (issue 10): the permission and channel to a newly
  * denied peer are gone when {@code reload} returns (the SIGHUP path, TraverseMain calls it with the re-read file),
- * so ChannelData to it stops at once and new requests for it get 403.
+ * so ChannelData to it stops at once and new requests for it get 403; RFC 6062 connections to it are closed.
  */
 class PeerPolicyReloadTest {
     @Test
@@ -58,6 +67,31 @@ class PeerPolicyReloadTest {
             s.fail(s.request(Method.CREATE_PERMISSION, new XorPeerAddress(peer.address())), 403);
             s.fail(s.request(Method.CHANNEL_BIND, new ChannelNumber(0x4001), new XorPeerAddress(peer.address())),
                     403);
+        }
+    }
+
+    /** RFC 6062: the relay's TCP connection to a newly denied peer is closed by the reload. */
+    @Test
+    void tighteningDenyClosesTcpConnectionsToThePeer(@TempDir Path dir) throws Exception {
+        Map<String, String> overrides = TurnFixture.overrides(dir);
+        try (TestServer server = TestServer.start("", overrides);
+             TurnClient control = TurnClient.connect(Transport.TCP, server.tcp4());
+             ServerSocket peerListener = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+            control.allocate(TurnCredentials.password(TurnFixture.USER, TurnFixture.PASSWORD),
+                    AllocateOptions.builder().tcpRelay(true).build());
+            peerListener.setSoTimeout(5000);
+            InetSocketAddress peer = (InetSocketAddress) peerListener.getLocalSocketAddress();
+            control.request(Method.CONNECT, List.of(new XorPeerAddress(peer)));
+            try (Socket peerSide = peerListener.accept()) {
+                peerSide.setSoTimeout(5000);
+                Map<String, String> tightened = new HashMap<>(overrides);
+                tightened.put("peers.deny", "127.0.0.1/32");
+                server.server().reload(ConfigLoader.parse("", withTestListeners(server, tightened)));
+                assertEquals(-1, peerSide.getInputStream().read(), "the relay closed its connection to the peer");
+                TurnErrorException refused = assertThrows(TurnErrorException.class,
+                        () -> control.request(Method.CONNECT, List.of(new XorPeerAddress(peer))));
+                assertEquals(403, refused.code());
+            }
         }
     }
 
