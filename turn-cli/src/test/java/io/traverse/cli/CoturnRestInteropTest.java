@@ -59,7 +59,8 @@ class CoturnRestInteropTest {
                 "server:", "  realm: " + REALM,
                 "auth:", "  users-file: " + users, "  rest-secrets-file: " + secrets,
                 "peers:", "  allow-loopback-insecure-test-only: true", ""),
-                Map.of("relay.addresses", "127.0.0.1"));
+                // coturn 4.6's uclient picks RFC 5766 channel numbers (up to 0x7FFF): the switch for such clients.
+                Map.of("relay.addresses", "127.0.0.1", "relay.legacy-channel-numbers", "true"));
         coturnPort = freeUdpAndTcpPort();
         int relayMin = freeUdpAndTcpPort();
         coturn = start(dir.resolve("coturn.log"), "turnserver", "-n", "--no-cli", "--no-tls", "--no-dtls",
@@ -110,7 +111,10 @@ class CoturnRestInteropTest {
     @Test
     void aWrongSecretIsRefusedByBoth() throws Exception {
         assertRefused(uclient(coturnPort, "-W", "not-the-secret", "-u", "erin"), "coturn");
+        double before = traverse.metrics().authFailedCount("bad_integrity");
         assertRefused(uclient(traverse.udp4().getPort(), "-W", "not-the-secret", "-u", "erin"), "Traverse");
+        // The cause: Traverse answered the wrongly signed credential with 401 (uclient 4.6 prints no code).
+        assertTrue(traverse.metrics().authFailedCount("bad_integrity") > before, "no 401 for the wrong secret");
     }
 
     @Test
@@ -139,6 +143,7 @@ class CoturnRestInteropTest {
 
     private static void assertRefused(String output, String server) {
         assertFalse(LOST.matcher(output).find(), server + " accepted a wrong secret:\n" + output);
+        assertTrue(output.contains("Cannot complete Allocation"), server + ": not refused at Allocate:\n" + output);
     }
 
     private static String uclient(int port, String... auth) throws Exception {

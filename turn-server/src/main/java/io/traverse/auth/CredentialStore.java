@@ -35,8 +35,12 @@ public final class CredentialStore {
 
     private record CacheKey(long generation, String username, String realm, PasswordAlgorithm algorithm) {}
 
+    /** Default longest accepted TURN REST credential lifetime ({@code auth.rest-max-ttl}). */
+    public static final Duration DEFAULT_REST_MAX_TTL = Duration.ofDays(7);
+
     private final Cache<CacheKey, List<byte[]>> cache;
     private volatile Sources sources;
+    private volatile Duration restMaxTtl = DEFAULT_REST_MAX_TTL;
 
     /**
      * @param users the initial users file ({@link UsersFile#empty()} for none)
@@ -46,6 +50,30 @@ public final class CredentialStore {
      */
     public CredentialStore(UsersFile users, RestSecrets rest, long cacheMaximumSize, Duration cacheTtl) {
         this(users, rest, cacheMaximumSize, cacheTtl, Ticker.systemTicker());
+    }
+
+    /**
+     * The longest lifetime a TURN REST username may still have: one whose expiry lies further ahead is refused (401
+     * unknown user), so a leaked long-lived credential cannot be used for years.
+     */
+    public void restMaxTtl(Duration maxTtl) {
+        if (maxTtl.getSeconds() < 1) {
+            throw new IllegalArgumentException("REST max TTL must be at least 1 s, got " + maxTtl);
+        }
+        this.restMaxTtl = maxTtl;
+    }
+
+    /**
+     * What an authenticated user's allocations count against in the per-user quota: a users-file user is its own
+     * key; a TURN REST username ({@code expiry:user-id}) counts as its user id (RFC 8656 §7.2 step 7 leaves the
+     * key to the server), so minting new credentials does not grant a new quota. REST credentials without a user id
+     * share the empty key.
+     */
+    public String quotaKey(String username, String realm) {
+        if (sources.users().contains(username, realm)) {
+            return username;
+        }
+        return RestSecrets.userId(username).orElse(username);
     }
 
     /** As above with the cache's time source injected (tests). */
@@ -77,7 +105,7 @@ public final class CredentialStore {
         Sources s = sources;
         List<byte[]> result = new ArrayList<>(2);
         s.users().key(username, realm, algorithm).ifPresent(result::add);
-        if (s.rest().size() > 0 && s.rest().isLive(username)) {
+        if (s.rest().size() > 0 && s.rest().isLive(username, restMaxTtl)) {
             List<byte[]> rest = cache.get(new CacheKey(s.generation(), username, realm, algorithm),
                     k -> List.copyOf(s.rest().keys(username, realm, algorithm)));
             for (byte[] k : rest) {

@@ -2,9 +2,8 @@ package io.traverse.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.net.Inet6Address;
+import io.traverse.net.IpAddresses;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -102,11 +101,6 @@ public final class RateLimiter {
     }
 
     private static Object bucketKey(InetAddress source) {
-        Objects.requireNonNull(source, "source");
-        if (source instanceof Inet6Address) {
-            byte[] a = source.getAddress();
-            return ByteBuffer.wrap(a, 0, 8).getLong(); // the /64 prefix
-        }
-        return source;
+        return IpAddresses.sourceKey(Objects.requireNonNull(source, "source"));
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -175,6 +176,29 @@ public final class RestSecrets {
     public boolean isLive(String username) {
         OptionalLong expiry = expiry(username);
         return expiry.isPresent() && expiry.getAsLong() > clock.instant().getEpochSecond();
+    }
+
+    /**
+     * True when {@code username} is a REST username that has not expired and expires no later than {@code maxTtl}
+     * from now: a credential minted for longer than the operator allows is refused like an expired one.
+     */
+    public boolean isLive(String username, Duration maxTtl) {
+        OptionalLong expiry = expiry(username);
+        long now = clock.instant().getEpochSecond();
+        return expiry.isPresent() && expiry.getAsLong() > now && expiry.getAsLong() - now <= maxTtl.getSeconds();
+    }
+
+    /**
+     * The user id of a REST username ({@code expiry:user-id} → {@code user-id}; just {@code expiry} → the empty
+     * string), or empty when {@code username} is not a REST username. Per-user quotas count against it, so that
+     * minting a fresh credential does not grant a fresh quota.
+     */
+    public static Optional<String> userId(String username) {
+        if (expiry(username).isEmpty()) {
+            return Optional.empty();
+        }
+        int colon = username.indexOf(':');
+        return Optional.of(colon < 0 ? "" : username.substring(colon + 1));
     }
 
     /**

@@ -23,6 +23,8 @@ import java.util.Set;
  *                                 repeats (RFC 8489 §9.2.1, §14.11)
  * @param credentialCache          derived key cache
  * @param unauthenticatedRateLimit per-source-IP limit before authentication
+ * @param restMaxTtl               longest lifetime a TURN REST username may still have; one that expires later
+ *                                 is refused (401), at least 1 s
  */
 public record AuthConfig(
         Path usersFile,
@@ -31,7 +33,8 @@ public record AuthConfig(
         Duration nonceLifetime,
         List<PasswordAlgorithm> passwordAlgorithms,
         CredentialCacheConfig credentialCache,
-        RateLimitConfig unauthenticatedRateLimit) {
+        RateLimitConfig unauthenticatedRateLimit,
+        Duration restMaxTtl) {
 
     public AuthConfig {
         Validator v = new Validator();
@@ -57,12 +60,24 @@ public record AuthConfig(
         }
         v.notNull("credential-cache", credentialCache);
         v.notNull("unauthenticated-rate-limit", unauthenticatedRateLimit);
+        v.duration("rest-max-ttl", restMaxTtl, Duration.ofSeconds(1));
         v.done();
         restSecrets = List.copyOf(restSecrets);
         passwordAlgorithms = List.copyOf(passwordAlgorithms);
     }
 
-    /** No credential sources, nonces 600 s, sha256 then md5, default cache and rate limit. */
+    /** As the canonical constructor with the default REST max TTL. */
+    public AuthConfig(Path usersFile, Path restSecretsFile, List<String> restSecrets, Duration nonceLifetime,
+            List<PasswordAlgorithm> passwordAlgorithms, CredentialCacheConfig credentialCache,
+            RateLimitConfig unauthenticatedRateLimit) {
+        this(usersFile, restSecretsFile, restSecrets, nonceLifetime, passwordAlgorithms, credentialCache,
+                unauthenticatedRateLimit, DEFAULT_REST_MAX_TTL);
+    }
+
+    /** Default of {@code rest-max-ttl}: 7 days. */
+    public static final Duration DEFAULT_REST_MAX_TTL = Duration.ofDays(7);
+
+    /** No credential sources, nonces 600 s, sha256 then md5, default cache and rate limit, REST TTL ≤ 7 days. */
     public static AuthConfig defaults() {
         return new AuthConfig(null, null, List.of(), Duration.ofSeconds(600),
                 List.of(PasswordAlgorithm.SHA256, PasswordAlgorithm.MD5),
@@ -78,6 +93,7 @@ public record AuthConfig(
                 + ", nonceLifetime=" + nonceLifetime
                 + ", passwordAlgorithms=" + passwordAlgorithms
                 + ", credentialCache=" + credentialCache
-                + ", unauthenticatedRateLimit=" + unauthenticatedRateLimit + "]";
+                + ", unauthenticatedRateLimit=" + unauthenticatedRateLimit
+                + ", restMaxTtl=" + restMaxTtl + "]";
     }
 }

@@ -77,9 +77,12 @@ final class ConfigBinder {
         int maxAllocations = b.value(m, "max-allocations", d.maxAllocations(), false, b::integer);
         int perUser = b.value(m, "max-allocations-per-user", d.maxAllocationsPerUser(), false, b::integer);
         boolean dontFragment = b.value(m, "dont-fragment", d.dontFragment(), false, b::bool);
+        int channels = b.value(m, "max-channels-per-allocation", d.maxChannelsPerAllocation(), false, b::integer);
+        int perIp = b.value(m, "max-allocations-per-ip", d.maxAllocationsPerIp(), false, b::integer);
+        boolean legacyChannels = b.value(m, "legacy-channel-numbers", d.legacyChannelNumbers(), false, b::bool);
         m.finish();
         return b.construct("relay", () -> new RelayConfig(addresses, portRange, lifetime, permission, channel,
-                maxAllocations, perUser, dontFragment), d);
+                maxAllocations, perUser, dontFragment, channels, perIp, legacyChannels), d);
     }
 
     private RelayAddress relayAddress(String path, YamlNode node) {
@@ -122,9 +125,10 @@ final class ConfigBinder {
                 b.enumOf(PasswordAlgorithm.class));
         CredentialCacheConfig cache = credentialCache(b.section(m, "credential-cache"), d.credentialCache());
         RateLimitConfig rate = rateLimit(b.section(m, "unauthenticated-rate-limit"), d.unauthenticatedRateLimit());
+        Duration restMaxTtl = b.value(m, "rest-max-ttl", d.restMaxTtl(), false, b::duration);
         m.finish();
         return b.construct("auth",
-                () -> new AuthConfig(usersFile, secretsFile, secrets, nonce, algorithms, cache, rate), d);
+                () -> new AuthConfig(usersFile, secretsFile, secrets, nonce, algorithms, cache, rate, restMaxTtl), d);
     }
 
     private CredentialCacheConfig credentialCache(MapReader m, CredentialCacheConfig d) {
@@ -147,8 +151,9 @@ final class ConfigBinder {
         List<Cidr> deny = b.list(m, "deny", d.deny(), b::cidr);
         boolean loopback = b.value(m, "allow-loopback-insecure-test-only", d.allowLoopbackInsecureTestOnly(),
                 false, b::bool);
+        List<Cidr> nat64 = b.list(m, "nat64-prefixes", d.nat64Prefixes(), b::cidr);
         m.finish();
-        return b.construct("peers", () -> new PeerPolicyConfig(allow, deny, loopback), d);
+        return b.construct("peers", () -> new PeerPolicyConfig(allow, deny, loopback, nat64), d);
     }
 
     private TlsConfig tls(MapReader m) {

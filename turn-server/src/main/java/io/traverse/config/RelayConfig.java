@@ -25,6 +25,12 @@ import java.util.Set;
  * @param dontFragment          honour DONT-FRAGMENT (RFC 8656 §7.2, §18.8) by setting DF on relayed
  *                              datagrams; when false the attribute is treated as an unknown
  *                              comprehension-required attribute (420)
+ * @param maxChannelsPerAllocation channel bindings per allocation (live or in their 5-minute reuse delay), at
+ *                              least 1; beyond it ChannelBind fails with 508 (RFC 8656 §11.2)
+ * @param maxAllocationsPerIp   allocations per client source (an IPv4 address or an IPv6 /64), 0 for no limit;
+ *                              beyond it Allocate fails with 486
+ * @param legacyChannelNumbers  accept RFC 5766's channel numbers 0x5000-0x7FFF in ChannelBind and ChannelData
+ *                              besides RFC 8656 §12's 0x4000-0x4FFF (for old clients only)
  */
 public record RelayConfig(
         List<RelayAddress> addresses,
@@ -34,7 +40,10 @@ public record RelayConfig(
         Duration channelLifetime,
         int maxAllocations,
         int maxAllocationsPerUser,
-        boolean dontFragment) {
+        boolean dontFragment,
+        int maxChannelsPerAllocation,
+        int maxAllocationsPerIp,
+        boolean legacyChannelNumbers) {
 
     public RelayConfig {
         Validator v = new Validator();
@@ -55,11 +64,27 @@ public record RelayConfig(
         v.duration("channel-lifetime", channelLifetime, Duration.ofMillis(1));
         v.atLeast("max-allocations", maxAllocations, 1);
         v.atLeast("max-allocations-per-user", maxAllocationsPerUser, 1);
+        v.atLeast("max-channels-per-allocation", maxChannelsPerAllocation, 1);
+        v.atLeast("max-allocations-per-ip", maxAllocationsPerIp, 0);
         v.done();
         addresses = List.copyOf(addresses);
     }
 
-    /** Relay on 0.0.0.0 and ::, ports 49152-65535, RFC lifetimes, 100000 allocations, 100 per user. */
+    /** As the canonical constructor with the default channel cap, no per-IP limit and RFC 8656 channel numbers. */
+    public RelayConfig(List<RelayAddress> addresses, PortRange portRange, AllocationLifetime allocationLifetime,
+            Duration permissionLifetime, Duration channelLifetime, int maxAllocations, int maxAllocationsPerUser,
+            boolean dontFragment) {
+        this(addresses, portRange, allocationLifetime, permissionLifetime, channelLifetime, maxAllocations,
+                maxAllocationsPerUser, dontFragment, DEFAULT_MAX_CHANNELS_PER_ALLOCATION, 0, false);
+    }
+
+    /** Default of {@code max-channels-per-allocation}. */
+    public static final int DEFAULT_MAX_CHANNELS_PER_ALLOCATION = 128;
+
+    /**
+     * Relay on 0.0.0.0 and ::, ports 49152-65535, RFC lifetimes, 100000 allocations, 100 per user, 128 channels
+     * per allocation, no per-IP limit, RFC 8656 channel numbers.
+     */
     public static RelayConfig defaults() {
         return new RelayConfig(
                 List.of(RelayAddress.parse("0.0.0.0"), RelayAddress.parse("::")),

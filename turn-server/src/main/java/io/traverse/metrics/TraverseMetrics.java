@@ -119,7 +119,9 @@ public final class TraverseMetrics {
         NO_PERMISSION("no_permission"),
         PEER_DENIED("peer_denied"),
         RATE_LIMITED("rate_limited"),
-        UNKNOWN_CHANNEL("unknown_channel");
+        UNKNOWN_CHANNEL("unknown_channel"),
+        /** A peer datagram that could not be encoded for the client (RelayPeerHandler). */
+        ENCODE_FAILED("encode_failed");
 
         private final String tag;
 

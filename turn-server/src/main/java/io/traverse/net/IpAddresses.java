@@ -92,6 +92,18 @@ public final class IpAddresses {
      * {@link java.net.Inet4Address} when it parses or builds them from bytes, but an {@link Inet6Address} with
      * a scope (as decoded from the wire) keeps the mapped form; an IPv6 socket cannot reach it as IPv4.
      */
+    /**
+     * The key under which per-source limits count an address: an IPv4 address is its own, IPv6 addresses share one
+     * key per /64 (a single host commonly controls a whole /64 and could otherwise rotate addresses to escape a
+     * limit).
+     */
+    public static Object sourceKey(InetAddress source) {
+        if (source instanceof java.net.Inet6Address && !isIpv4Mapped(source)) {
+            return java.nio.ByteBuffer.wrap(source.getAddress(), 0, 8).getLong();
+        }
+        return source;
+    }
+
     public static boolean isIpv4Mapped(InetAddress address) {
         return address instanceof Inet6Address && isIpv4Mapped(address.getAddress());
     }

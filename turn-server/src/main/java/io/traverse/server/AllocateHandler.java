@@ -3,6 +3,7 @@ package io.traverse.server;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.traverse.metrics.TraverseMetrics;
+import io.traverse.net.IpAddresses;
 import io.traverse.stun.ErrorCode;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.attr.AdditionalAddressFamily;
@@ -30,6 +31,7 @@ import io.traverse.turn.PortAllocator;
 import io.traverse.turn.PortReservationToken;
 import io.traverse.turn.ReserveResult;
 import io.traverse.turn.TurnClock;
+import io.traverse.util.LogText;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,6 +72,14 @@ final class AllocateHandler {
      * the map is shared by all loops.
      */
     private final Map<FiveTuple, Pending> pending = new ConcurrentHashMap<>();
+    /**
+     * Quota slots held by EVEN-PORT R=1 reservations, by token: a reserved port counts against its user's quota
+     * until it is claimed or the reservation lapses. Bounded by the quotas themselves.
+     */
+    private final Map<Long, AllocationPermit> reservationSlots = new ConcurrentHashMap<>();
+    private int maxChannels = Allocation.DEFAULT_MAX_CHANNELS;
+    private boolean legacyChannelNumbers;
+    private boolean perSourceQuota;
 
     AllocateHandler(AllocationRegistry registry, RelaySockets relaySockets, TcpRelay tcpRelay,
             List<RelayFamily> families,
@@ -87,11 +97,28 @@ final class AllocateHandler {
         this.drain = drain;
     }
 
+    /**
+     * Per-allocation channel limits ({@code relay.max-channels-per-allocation}, {@code relay.legacy-channel-numbers})
+     * and whether {@code relay.max-allocations-per-ip} applies. Call before the first Allocate.
+     */
+    void channelLimits(int maxChannels, boolean legacyChannelNumbers, boolean perSourceQuota) {
+        this.maxChannels = maxChannels;
+        this.legacyChannelNumbers = legacyChannelNumbers;
+        this.perSourceQuota = perSourceQuota;
+    }
+
     void allocate(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
         StunMessage request = decoded.message();
-        LOG.debug("Allocate from {} ({}): {}", link.fiveTuple().client(), auth.username(), request.attributes());
+        LOG.debug("Allocate from {} ({}): {}", link.fiveTuple().client(), LogText.escape(auth.username()),
+                LogText.escape(String.valueOf(request.attributes())));
         Allocation existing = registry.find(link.fiveTuple());
-        if (existing != null && !existing.isExpired(clock.nanos())) {
+        if (existing != null && existing.isExpired(clock.nanos())) {
+            // Expired but not yet swept: it no longer holds its 5-tuple (RFC 8656 §7.2 step 2 asks about an
+            // existing allocation, and an expired one is gone), so remove it now and let this Allocate proceed.
+            destroy(existing, EndReason.EXPIRED);
+            existing = null;
+        }
+        if (existing != null) {
             if (existing.isAllocateTransaction(request.transactionId().toBytes())
                     && existing.cachedResponse() instanceof byte[]) {
                 // §7.2 step 2 / RFC 8489 §6.3.1: a retransmitted Allocate gets the same success response again.
@@ -177,6 +204,12 @@ final class AllocateHandler {
             }
             primaryIpv6 = family == RequestedAddressFamily.IPV6;
         }
+        // §7.2 step 8: "If the request contains an EVEN-PORT attribute with the R bit set to 1 and an
+        // ADDITIONAL-ADDRESS-FAMILY attribute, the server MUST reply with a 400 (Bad Request) error."
+        if (evenPort.isPresent() && evenPort.get().reserveNext() && additionalFamily.isPresent()) {
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            return;
+        }
         // ADDITIONAL-ADDRESS-FAMILY must be IPv6 (§7.2: "If the value is 0x01 (IPv4), 400").
         if (additionalFamily.isPresent() && additionalFamily.get().family() != RequestedAddressFamily.IPV6) {
             responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
@@ -190,6 +223,8 @@ final class AllocateHandler {
             for (RelayFamily f : families) {
                 OptionalInt port = f.ports().claim(token.get().token());
                 if (port.isPresent()) {
+                    // The reservation's quota slot passes to the allocation that claims it (reserved below).
+                    releaseReservationSlot(token.get().token());
                     primary = f;
                     claimedPort = port.getAsInt();
                     break;
@@ -206,8 +241,9 @@ final class AllocateHandler {
             return;
         }
         RelayFamily secondary = additionalFamily.isPresent() ? family(true) : null;
-        // §7.2 step 7 (quota): per-user quota → 486, server-wide limit → 508.
-        ReserveResult reserved = registry.reserve(auth.username());
+        // §7.2 step 7 (quota): per-user (and per-source) quota → 486, server-wide limit → 508.
+        Object source = perSourceQuota ? IpAddresses.sourceKey(link.fiveTuple().client().getAddress()) : null;
+        ReserveResult reserved = registry.reserve(auth.quotaKey(), source);
         if (reserved instanceof ReserveResult.Rejected) {
             if (claimedPort > 0) {
                 primary.ports().release(claimedPort);
@@ -216,8 +252,20 @@ final class AllocateHandler {
             return;
         }
         AllocationPermit permit = ((ReserveResult.Granted) reserved).permit();
+        AllocationPermit reservationSlot = null;
+        if (evenPort.isPresent() && evenPort.get().reserveNext()) {
+            // The port held for a later Allocate counts against the quota like an allocation (486 / 508).
+            ReserveResult second = registry.reserve(auth.quotaKey(), source);
+            if (second instanceof ReserveResult.Rejected) {
+                permit.close();
+                responder.error(link, decoded, auth,
+                        ErrorCode.valueOf(((ReserveResult.Rejected) second).errorCode()));
+                return;
+            }
+            reservationSlot = ((ReserveResult.Granted) second).permit();
+        }
         Pending pending = new Pending(decoded, link, auth, permit, dontFragment, evenPort.orElse(null),
-                claimedPort, primary, secondary, additionalFamily.isPresent(), tcp);
+                claimedPort, primary, secondary, additionalFamily.isPresent(), tcp, reservationSlot);
         this.pending.put(link.fiveTuple(), pending);
         pending.bindPrimary(0);
     }
@@ -238,6 +286,14 @@ final class AllocateHandler {
             }
         }
         return Optional.empty();
+    }
+
+    /** Frees the quota slot of a reservation that was claimed or lapsed; idempotent. */
+    private void releaseReservationSlot(long token) {
+        AllocationPermit slot = reservationSlots.remove(token);
+        if (slot != null) {
+            slot.close();
+        }
     }
 
     private RelayFamily family(boolean ipv6) {
@@ -283,6 +339,8 @@ final class AllocateHandler {
         final boolean additionalRequested;
         final RelaySession session;
         final byte[] transactionId;
+        /** The quota slot for an EVEN-PORT R=1 reservation, or {@code null}. */
+        AllocationPermit reservationSlot;
         /** Retransmissions of the request received meanwhile; each gets the response again. */
         int retransmissions;
         final List<InetSocketAddress[]> relays = new ArrayList<>(2);
@@ -291,7 +349,8 @@ final class AllocateHandler {
 
         Pending(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth, AllocationPermit permit,
                 boolean dontFragment, EvenPort evenPort, int claimedPort, RelayFamily primary,
-                RelayFamily secondary, boolean additionalRequested, boolean tcp) {
+                RelayFamily secondary, boolean additionalRequested, boolean tcp, AllocationPermit reservationSlot) {
+            this.reservationSlot = reservationSlot;
             this.decoded = decoded;
             this.link = link;
             this.auth = auth;
@@ -387,9 +446,10 @@ final class AllocateHandler {
 
         private void finish() {
             pending.remove(link.fiveTuple(), this);
-            if (!link.channel().isActive()) {
-                // The client's connection closed while the relay socket was being bound: its 5-tuple is gone, so
-                // is the allocation (RFC 8656 §3.1). Registering it would leak a port and a quota slot.
+            if (!link.isOpen()) {
+                // The client's connection or DTLS association closed while the relay socket was being bound: its
+                // 5-tuple is gone, so is the allocation (RFC 8656 §3.1). Registering it would leak a port and a
+                // quota slot.
                 session.close();
                 releasePorts();
                 permit.close();
@@ -398,6 +458,9 @@ final class AllocateHandler {
             StunMessage request = decoded.message();
             long now = clock.nanos();
             Allocation.Builder builder = Allocation.builder(link.fiveTuple(), auth.username())
+                    .quotaKey(auth.quotaKey())
+                    .maxChannels(maxChannels)
+                    .legacyChannelNumbers(legacyChannelNumbers)
                     .realm(auth.realm())
                     .key(auth.key())
                     .transactionId(request.transactionId().toBytes())
@@ -425,11 +488,21 @@ final class AllocateHandler {
             response.add(new Lifetime(allocation.lifetimeSeconds()));
             if (reservation != null) {
                 response.add(new ReservationToken(reservation.value()));
+                long token = reservation.value();
+                reservationSlots.put(token, reservationSlot);
+                reservationSlot = null;
+                // The slot is freed when the reservation is claimed or, at the latest, when it lapses.
+                link.eventLoop().schedule(() -> releaseReservationSlot(token),
+                        primary.ports().reservationLifetime().toNanos(), TimeUnit.NANOSECONDS);
             }
             if (addressError != null) {
                 response.add(addressError);
             }
             response.add(new XorMappedAddress(link.fiveTuple().client()));
+            if (reservationSlot != null) {
+                reservationSlot.close(); // no reservation was made after all
+                reservationSlot = null;
+            }
             byte[] encoded = responder.respond(link, decoded, response, auth.integrity());
             replay(encoded);
             allocation.setCachedResponse(encoded);
@@ -461,6 +534,10 @@ final class AllocateHandler {
         }
 
         private void releasePorts() {
+            if (reservationSlot != null) {
+                reservationSlot.close();
+                reservationSlot = null;
+            }
             if (session.port(primary.isIpv6()) > 0) {
                 primary.ports().release(session.port(primary.isIpv6()));
             }

@@ -15,8 +15,11 @@ import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,7 +33,12 @@ final class Authenticator {
     sealed interface Result permits Authenticated, Rejected, Dropped {}
 
     /** The request is authentic: respond with {@link #integrity()} (same MAC kind the request used). */
-    record Authenticated(String username, String realm, byte[] key, Integrity integrity) implements Result {
+    record Authenticated(String username, String realm, byte[] key, Integrity integrity, String quotaKey)
+            implements Result {
+        Authenticated(String username, String realm, byte[] key, Integrity integrity) {
+            this(username, realm, key, integrity, username);
+        }
+
         @Override
         public String toString() {
             return "Authenticated[" + username + "@" + realm + "]";
@@ -42,6 +50,9 @@ final class Authenticator {
 
     /** Send nothing (rate limit). */
     record Dropped(String reason) implements Result {}
+
+    /** Keys no user has (random per start), of each algorithm's length, verified in place of an unknown user's. */
+    private static final Map<PasswordAlgorithm, byte[]> DUMMY_KEYS = dummyKeys();
 
     private final String realm;
     private final CredentialStore credentials;
@@ -68,14 +79,22 @@ final class Authenticator {
         // Nonces are bound to the client's IP and transport, not its port: RFC 6062 data connections and clients
         // behind a NAT that rebinds ports reuse the nonce of their first connection.
         InetSocketAddress client = new InetSocketAddress(source.getAddress(), 0);
+        Result result = check(decoded, client, transport);
+        if (result instanceof Rejected && ((Rejected) result).integrity().kind() == Integrity.Kind.NONE
+                && !unauthenticatedLimiter.tryAcquire(source.getAddress())) {
+            // Every answer sent before the request authenticated (401 for any reason, 400) is rate limited per
+            // source: each is work for the server and traffic towards a possibly spoofed address.
+            return new Dropped("rate_limited");
+        }
+        return result;
+    }
+
+    private Result check(DecodedMessage decoded, InetSocketAddress client, String transport) {
         StunMessage request = decoded.message();
         boolean sha256 = decoded.hasMessageIntegritySha256();
         if (!sha256 && !decoded.hasMessageIntegrity()) {
-            // §9.2.4 first bullet: no integrity → 401 with REALM and a fresh NONCE. Rate limited per source,
-            // and no larger than needed (no SOFTWARE, no reason text beyond the default).
-            if (!unauthenticatedLimiter.tryAcquire(source.getAddress())) {
-                return new Dropped("rate_limited");
-            }
+            // §9.2.4 first bullet: no integrity → 401 with REALM and a fresh NONCE, no larger than needed (no
+            // SOFTWARE, no reason text beyond the default).
             return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "no_integrity");
         }
         Optional<Username> username = request.attribute(Username.class);
@@ -88,11 +107,6 @@ final class Authenticator {
                     "missing_attribute");
         }
         String nonceValue = nonce.get().value();
-        if (nonceValue.startsWith(NonceCookie.PREFIX) && !nonces.featuresMatch(nonceValue)) {
-            // The security feature bits were altered in transit: a bid-down attack (§9.2.4 / erratum 6290).
-            return new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST), Integrity.none(),
-                    "feature_bits");
-        }
         Optional<PasswordAlgorithm> algorithm = passwordAlgorithm(request);
         if (algorithm.isEmpty()) {
             // §9.2.4: PASSWORD-ALGORITHMS not what we offered, or PASSWORD-ALGORITHM not among them → 400.
@@ -108,25 +122,33 @@ final class Authenticator {
         } else {
             Optional<String> resolved = credentials.resolveUserHash(userHash.get().hash(), realm);
             if (resolved.isEmpty()) {
+                verify(decoded, sha256, DUMMY_KEYS.get(algorithm.get()));
                 return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "unknown_user");
             }
             user = resolved.get();
         }
         List<byte[]> keys = credentials.candidateKeys(user, realm, algorithm.get());
         if (keys.isEmpty()) {
+            // No timing oracle: an unknown user costs the same MAC computation as a known one with a wrong
+            // password, so response times do not tell which usernames exist.
+            verify(decoded, sha256, DUMMY_KEYS.get(algorithm.get()));
             return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "unknown_user");
         }
         byte[] key = null;
         for (byte[] candidate : keys) {
-            boolean ok = sha256 ? decoded.verifyMessageIntegritySha256(candidate)
-                    : decoded.verifyMessageIntegrity(candidate);
-            if (ok) {
+            if (verify(decoded, sha256, candidate)) {
                 key = candidate;
                 break;
             }
         }
         if (key == null) {
             return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "bad_integrity");
+        }
+        if (nonceValue.startsWith(NonceCookie.PREFIX) && !nonces.featuresMatch(nonceValue)) {
+            // §9.2.4, after the integrity check: security feature bits altered in transit are a bid-down attack
+            // (erratum 6290) → 400. Checked only now, so an unauthenticated sender learns nothing from it.
+            return new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST), Integrity.none(),
+                    "feature_bits");
         }
         Integrity integrity = sha256 ? Integrity.sha256(key) : Integrity.sha1(key);
         if (nonces.validate(nonceValue, client, transport) != StatelessNonces.Validity.VALID) {
@@ -135,7 +157,20 @@ final class Authenticator {
                     StunMessage.errorResponseTo(request, ErrorCode.STALE_NONCE), client, transport);
             return new Rejected(stale, integrity, "stale_nonce");
         }
-        return new Authenticated(user, realm, key, integrity);
+        return new Authenticated(user, realm, key, integrity, credentials.quotaKey(user, realm));
+    }
+
+    private static boolean verify(DecodedMessage decoded, boolean sha256, byte[] key) {
+        return sha256 ? decoded.verifyMessageIntegritySha256(key) : decoded.verifyMessageIntegrity(key);
+    }
+
+    private static Map<PasswordAlgorithm, byte[]> dummyKeys() {
+        SecureRandom random = new SecureRandom();
+        Map<PasswordAlgorithm, byte[]> keys = new EnumMap<>(PasswordAlgorithm.class);
+        keys.put(PasswordAlgorithm.MD5, new byte[16]);
+        keys.put(PasswordAlgorithm.SHA256, new byte[32]);
+        keys.values().forEach(random::nextBytes);
+        return keys;
     }
 
     /**
@@ -157,9 +192,14 @@ final class Authenticator {
         return algorithm.filter(algorithms::contains);
     }
 
+    /**
+     * A 401 with REALM, NONCE and PASSWORD-ALGORITHMS, as small as RFC 8489 §9.2.4 allows: it answers a request
+     * that may come from a spoofed address, so it carries an empty reason phrase (§14.8 leaves the text to the
+     * server; clients act on the code) and no SOFTWARE. Sizes in docs/security.md.
+     */
     private Rejected challenge(StunMessage request, InetSocketAddress client, String transport, ErrorCode code,
             String reason) {
-        return new Rejected(withChallenge(StunMessage.errorResponseTo(request, code), client, transport),
+        return new Rejected(withChallenge(StunMessage.errorResponseTo(request, code, ""), client, transport),
                 Integrity.none(), reason);
     }
 

@@ -5,6 +5,7 @@ import io.traverse.stun.StunMessage;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
 import io.traverse.transport.ClientLink;
+import io.traverse.util.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,8 @@ interface Responder {
         Logger log = LoggerFactory.getLogger(Responder.class);
         if (log.isDebugEnabled()) {
             log.debug("{} from {} ({}): {} {}", request.message().type().method().name(),
-                    link.fiveTuple().client(), auth.username(), code.code(), request.message().attributes());
+                    link.fiveTuple().client(), LogText.escape(auth.username()), code.code(),
+                    LogText.escape(String.valueOf(request.message().attributes())));
         }
         respond(link, request, StunMessage.errorResponseTo(request.message(), code), auth.integrity());
     }

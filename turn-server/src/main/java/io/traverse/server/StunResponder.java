@@ -1,7 +1,6 @@
 package io.traverse.server;
 
 import io.traverse.metrics.TraverseMetrics;
-import io.traverse.stun.ErrorCode;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.attr.ErrorCodeAttribute;
 import io.traverse.stun.attr.Software;
@@ -10,8 +9,9 @@ import io.traverse.stun.codec.Integrity;
 import io.traverse.stun.codec.StunEncoder;
 
 /**
- * Writes responses: SOFTWARE when configured (never on a 401, which must stay small: it answers unauthenticated
- * and possibly spoofed requests), the integrity the request was authenticated with, and FINGERPRINT when the
+ * Writes responses: SOFTWARE when configured, and then only on integrity-protected responses (never on a Binding
+ * response, a 401, 420 or 400 sent before authentication: those answer possibly spoofed requests and must stay
+ * small, see docs/security.md), the integrity the request was authenticated with, and FINGERPRINT when the
  * request carried one (RFC 8489 §7.3).
  */
 final class StunResponder implements Responder {
@@ -27,7 +27,7 @@ final class StunResponder implements Responder {
     public byte[] encode(DecodedMessage request, StunMessage.Builder response, Integrity integrity) {
         StunMessage draft = response.build();
         int code = draft.attribute(ErrorCodeAttribute.class).map(ErrorCodeAttribute::code).orElse(200);
-        if (software != null && code != ErrorCode.UNAUTHENTICATED.code()) {
+        if (software != null && integrity.kind() != Integrity.Kind.NONE) {
             response.add(software);
         }
         byte[] encoded = StunEncoder.encode(response.build(), integrity, request.hasFingerprint());

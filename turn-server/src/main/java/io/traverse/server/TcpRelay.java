@@ -25,11 +25,13 @@ import io.traverse.transport.TcpRelaySockets;
 import io.traverse.turn.Allocation;
 import io.traverse.turn.PeerPolicy;
 import io.traverse.turn.TurnClock;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,7 +133,8 @@ final class TcpRelay {
     void connect(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth, Allocation allocation) {
         StunMessage request = decoded.message();
         XorPeerAddress peer = request.attribute(XorPeerAddress.class).orElse(null);
-        if (peer == null) {
+        if (peer == null || peer.address().getPort() == 0) {
+            // §5.2: XOR-PEER-ADDRESS is required; port 0 cannot be connected to → 400.
             responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
@@ -245,6 +248,26 @@ final class TcpRelay {
 
     private Map<InetSocketAddress, PeerConnection> connections(Allocation allocation) {
         return byAllocation.computeIfAbsent(allocation.id(), k -> new ConcurrentHashMap<>());
+    }
+
+    /**
+     * Closes the allocation's peer connections (bound or not) to peers {@code denied} accepts: a reload that denies
+     * a peer ends the RFC 6062 connections to it. Runs on the allocation's loop.
+     *
+     * @return the number of connections closed
+     */
+    int closeDenied(Allocation allocation, Predicate<InetAddress> denied) {
+        Map<InetSocketAddress, PeerConnection> live = byAllocation.get(allocation.id());
+        int n = 0;
+        if (live != null) {
+            for (PeerConnection connection : live.values()) {
+                if (denied.test(connection.peer.getAddress())) {
+                    connection.channel.close();
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /** Forgets an allocation's bookkeeping; its connections are closed by its {@link RelaySession}. */

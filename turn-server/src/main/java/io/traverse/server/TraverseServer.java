@@ -99,6 +99,7 @@ public final class TraverseServer implements AutoCloseable {
         AuthConfig authConfig = config.auth();
         CredentialStore credentials = new CredentialStore(UsersFile.empty(), RestSecrets.none(wallClock),
                 authConfig.credentialCache().maxSize(), authConfig.credentialCache().ttl());
+        credentials.restMaxTtl(authConfig.restMaxTtl());
         CredentialFiles credentialFiles = loadCredentials(authConfig, credentials, wallClock);
 
         List<PasswordAlgorithm> algorithms = authConfig.passwordAlgorithms();
@@ -119,6 +120,7 @@ public final class TraverseServer implements AutoCloseable {
         RelayConfig relay = config.relay();
         List<RelayFamily> families = relayFamilies(relay, clock);
         AllocationRegistry registry = new AllocationRegistry(relay.maxAllocations(), relay.maxAllocationsPerUser(),
+                relay.maxAllocationsPerIp() == 0 ? Integer.MAX_VALUE : relay.maxAllocationsPerIp(),
                 AllocationListener.composite(List.of(new LoggingAllocationListener(), metrics.allocationListener())));
         Lifetimes lifetimes = new Lifetimes(relay.allocationLifetime().defaultLifetime(),
                 relay.allocationLifetime().max(), relay.permissionLifetime(), relay.channelLifetime());
@@ -140,12 +142,15 @@ public final class TraverseServer implements AutoCloseable {
                     metrics);
             AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), tcpRelay,
                     families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);
+            allocate.channelLimits(relay.maxChannelsPerAllocation(), relay.legacyChannelNumbers(),
+                    relay.maxAllocationsPerIp() > 0);
             turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate, tcpRelay);
             turnRef[0] = turn;
             NatDiscovery natDiscovery = new NatDiscovery();
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
-                    new BindingHandler(responder, natDiscovery));
+                    new BindingHandler(responder, natDiscovery), limiter);
             Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics);
+            listeners.legacyChannelNumbers(relay.legacyChannelNumbers());
             for (ListenerConfig listener : config.listeners()) {
                 InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
                 switch (listener.protocol()) {
@@ -348,6 +353,9 @@ public final class TraverseServer implements AutoCloseable {
         for (Cidr cidr : config.peers().deny()) {
             builder.deny(cidr);
         }
+        for (Cidr prefix : config.peers().nat64Prefixes()) {
+            builder.nat64Prefix(prefix);
+        }
         Set<InetAddress> own = new LinkedHashSet<>();
         boolean wildcard = false;
         for (ListenerConfig listener : config.listeners()) {
@@ -361,6 +369,10 @@ public final class TraverseServer implements AutoCloseable {
         for (RelayFamily family : families) {
             own.add(family.bind());
             own.add(family.advertised());
+        }
+        if (config.natDiscovery().enabled() && config.natDiscovery().alternateAddress() != null) {
+            // RFC 5780's alternate address is one of the server's own: a peer there would reach the server itself.
+            own.add(config.natDiscovery().alternateAddress());
         }
         if (wildcard) {
             try {
@@ -426,6 +438,11 @@ public final class TraverseServer implements AutoCloseable {
         return io;
     }
 
+    /** The peer policy in force (changes on reload). */
+    public PeerPolicy peerPolicy() {
+        return turn.policy();
+    }
+
     /** Live allocations (tests, metrics). */
     public AllocationRegistry allocations() {
         return registry;
@@ -453,7 +470,7 @@ public final class TraverseServer implements AutoCloseable {
      */
     public void reload(TraverseConfig config) {
         reloadCredentials();
-        turn.policy(peerPolicy(config, families));
+        turn.applyPolicy(peerPolicy(config, families));
         reloadCertificates();
         LOG.info("reloaded credentials, peer policy and certificates");
     }

@@ -2,7 +2,9 @@ package io.traverse.server;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.Future;
 import io.traverse.net.IpAddresses;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
@@ -24,9 +26,16 @@ import io.traverse.turn.EndReason;
 import io.traverse.turn.PeerPolicy;
 import io.traverse.turn.TurnClock;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The TURN methods of RFC 8656 other than Allocate ({@link AllocateHandler}): Refresh (§8), CreatePermission
@@ -34,6 +43,10 @@ import java.util.OptionalLong;
  * work for a client runs on the client's event loop, where its allocation lives.
  */
 final class TurnService {
+    private static final Logger LOG = LoggerFactory.getLogger(TurnService.class);
+    /** How long a reload waits for the event loops to apply a new peer policy. */
+    private static final Duration APPLY_POLICY_WAIT = Duration.ofSeconds(5);
+
     private final Authenticator authenticator;
     private final AllocationRegistry registry;
     private volatile PeerPolicy policy;
@@ -59,10 +72,50 @@ final class TurnService {
         return policy;
     }
 
-    /** Replaces the peer policy (reload); requests already checked keep their answer. */
+    /** Replaces the peer policy; requests already checked keep their answer (see {@link #applyPolicy}). */
     void policy(PeerPolicy policy) {
         this.policy = policy;
     }
+
+    /**
+     * Replaces the peer policy (reload) and applies it to live state (RFC 8656 §21.3): every allocation drops its
+     * permissions and channels to peers the new policy denies, and closes its RFC 6062 connections to them, on its
+     * own event loop. Returns once every loop has done so (at most {@code APPLY_POLICY_WAIT}), so that after a
+     * reload no ChannelData, Send or peer datagram reaches a newly denied peer.
+     */
+    void applyPolicy(PeerPolicy newPolicy) {
+        this.policy = newPolicy;
+        Predicate<InetAddress> denied = peer -> !newPolicy.isAllowed(peer);
+        List<Future<?>> done = new ArrayList<>();
+        for (Allocation allocation : registry.allocations()) {
+            RelaySession session = (RelaySession) allocation.attachment();
+            Runnable revoke = () -> {
+                int revoked = allocation.revokePeers(denied);
+                if (session.isTcp()) {
+                    revoked += tcpRelay.closeDenied(allocation, denied);
+                }
+                if (revoked > 0) {
+                    LOG.info("allocation {}: {} permissions, channels or connections to peers now denied removed",
+                            allocation.id(), revoked);
+                }
+            };
+            EventLoop loop = session.link().eventLoop();
+            if (loop.inEventLoop()) {
+                revoke.run();
+            } else {
+                done.add(loop.submit(revoke));
+            }
+        }
+        long deadline = System.nanoTime() + APPLY_POLICY_WAIT.toNanos();
+        for (Future<?> f : done) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                LOG.warn("peer policy reload: some event loops have not applied the new policy yet");
+                return;
+            }
+        }
+    }
+
 
     /** Whether {@code method} is a TURN request handled here. */
     static boolean handles(Method method) {
@@ -172,11 +225,14 @@ final class TurnService {
                 return;
             }
         }
+        List<InetAddress> addresses = new ArrayList<>(peers.size());
         for (XorPeerAddress peer : peers) {
-            if (!allocation.installPermission(peer.address().getAddress(), now)) {
-                responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
-                return;
-            }
+            addresses.add(peer.address().getAddress());
+        }
+        if (!allocation.installPermissions(addresses, now)) {
+            // §9.2: the request either installs every permission or none; over the cap → 508, nothing installed.
+            responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
+            return;
         }
         responder.respond(link, decoded, StunMessage.successResponseTo(request), auth.integrity());
     }
@@ -187,7 +243,9 @@ final class TurnService {
         StunMessage request = decoded.message();
         ChannelNumber number = request.attribute(ChannelNumber.class).orElse(null);
         XorPeerAddress peer = request.attribute(XorPeerAddress.class).orElse(null);
-        if (number == null || peer == null) {
+        if (number == null || peer == null || peer.address().getPort() == 0) {
+            // §11.2: a ChannelBind needs CHANNEL-NUMBER and XOR-PEER-ADDRESS → 400; port 0 names no peer transport
+            // address a channel could be bound to (it cannot be sent to) → 400 as a malformed request.
             responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
@@ -219,6 +277,10 @@ final class TurnService {
             return;
         }
         InetSocketAddress target = peer.address();
+        if (target.getPort() == 0) {
+            metrics.dropped(DropReason.MALFORMED); // port 0 is no destination
+            return;
+        }
         if (IpAddresses.isIpv4Mapped(target.getAddress()) || !allocation.supportsPeerFamily(target.getAddress())
                 || !policy.isAllowed(target.getAddress())) {
             metrics.dropped(DropReason.PEER_DENIED);

@@ -25,7 +25,12 @@ final class ChannelDataRelay {
     private final TraverseMetrics metrics;
     private final ArrayList<Channel> dirty = new ArrayList<>(4);
 
-    ChannelDataRelay(AllocationRegistry registry, TurnClock clock, TraverseMetrics metrics) {
+    /** Highest channel number accepted: 0x4FFF (RFC 8656 §12), 0x7FFF with relay.legacy-channel-numbers. */
+    private final int maxChannel;
+
+    ChannelDataRelay(AllocationRegistry registry, TurnClock clock, TraverseMetrics metrics,
+            boolean legacyChannelNumbers) {
+        this.maxChannel = legacyChannelNumbers ? ChannelData.MAX_CHANNEL : ChannelData.MAX_RFC8656_CHANNEL;
         this.registry = registry;
         this.clock = clock;
         this.metrics = metrics;
@@ -33,7 +38,8 @@ final class ChannelDataRelay {
 
     /** Relays one ChannelData frame; {@code frame} is not released here. */
     void relay(ByteBuf frame, TransportProtocol protocol, InetSocketAddress client, InetSocketAddress server) {
-        if (!ChannelData.isValid(frame)) {
+        if (!ChannelData.isValid(frame) || ChannelData.channelNumber(frame) > maxChannel) {
+            // RFC 8656 §12: 0x5000-0xFFFF are reserved (RFC 7983 demultiplexing) unless RFC 5766 numbers are on.
             metrics.dropped(DropReason.MALFORMED);
             return;
         }

@@ -23,6 +23,14 @@ public interface ClientLink {
     /** Writes {@code buf} (ownership passes) to the client without flushing. */
     void write(ByteBuf buf);
 
+    /**
+     * Whether the client's 5-tuple still exists: its connection (TCP/TLS) or DTLS association is up. A UDP client
+     * has no connection and is always open.
+     */
+    default boolean isOpen() {
+        return channel().isActive();
+    }
+
     /** Whether this is a stream (TCP/TLS): ChannelData is then padded to 4 bytes (RFC 8656 §12.5). */
     boolean isStream();
 }

@@ -56,6 +56,12 @@ final class DtlsClientLink implements ClientLink {
         }
     }
 
+    /** The association, not the shared listener socket, is this client's 5-tuple. */
+    @Override
+    public boolean isOpen() {
+        return session.state == DtlsSession.State.ESTABLISHED && handler.channel().isActive();
+    }
+
     @Override
     public boolean isStream() {
         return false;

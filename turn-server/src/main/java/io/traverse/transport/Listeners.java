@@ -52,8 +52,20 @@ public final class Listeners {
         this.metrics = metrics;
     }
 
+    /** {@code relay.legacy-channel-numbers}: whether ChannelData on 0x5000-0x7FFF is relayed. */
+    private boolean legacyChannelNumbers;
+
+    /**
+     * Accept ChannelData on RFC 5766's channel numbers 0x5000-0x7FFF (first byte 80-127); by default only RFC 8656
+     * §12's 0x4000-0x4FFF (first byte 64-79, RFC 7983's TURN range) is ChannelData and the rest is dropped as
+     * malformed. Call before binding listeners.
+     */
+    public void legacyChannelNumbers(boolean accept) {
+        this.legacyChannelNumbers = accept;
+    }
+
     private ChannelDataRelay newRelay() {
-        return new ChannelDataRelay(registry, clock, metrics);
+        return new ChannelDataRelay(registry, clock, metrics, legacyChannelNumbers);
     }
 
     /**

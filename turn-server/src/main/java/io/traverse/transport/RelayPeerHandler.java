@@ -13,6 +13,8 @@ import io.traverse.stun.codec.StunEncoder;
 import io.traverse.turn.Allocation;
 import io.traverse.turn.TurnClock;
 import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Peer → client on one relay socket (RFC 8656 §11.5 / §10.3): a datagram from a peer with a permission goes to
@@ -20,6 +22,7 @@ import java.net.InetSocketAddress;
  * allocation's loop; the client channel is flushed once per read batch.
  */
 final class RelayPeerHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayPeerHandler.class);
     private final RelaySession session;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
@@ -67,7 +70,15 @@ final class RelayPeerHandler extends ChannelInboundHandlerAdapter {
                 }
             } else {
                 out = ctx.alloc().directBuffer(length + 48);
-                StunEncoder.encodeDataIndication(TransactionId.random(), peer, payload, out);
+                try {
+                    StunEncoder.encodeDataIndication(TransactionId.random(), peer, payload, out);
+                } catch (RuntimeException e) {
+                    // e.g. a datagram too large for a DATA attribute: counted, not relayed, buffer returned.
+                    out.release();
+                    metrics.dropped(DropReason.ENCODE_FAILED);
+                    LOG.debug("Data indication from {} not encoded: {}", peer, e.toString());
+                    return;
+                }
             }
             link.write(out);
             metrics.relayed(false, length);

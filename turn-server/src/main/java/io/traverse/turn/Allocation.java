@@ -5,12 +5,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * One TURN allocation (RFC 8656 §2.2, §7): its 5-tuple, credentials, relayed transport address(es),
@@ -32,12 +36,18 @@ public final class Allocation {
 
     /** Default cap on permissions per allocation (beyond it CreatePermission/ChannelBind answer 508). */
     public static final int DEFAULT_MAX_PERMISSIONS = 1024;
+    /**
+     * Default cap on channel bindings per allocation (beyond it ChannelBind answers 508). A browser binds one
+     * channel per remote candidate it relays to, a handful per call; 128 leaves room for large meshes.
+     */
+    public static final int DEFAULT_MAX_CHANNELS = 128;
 
     private static final AtomicLong IDS = new AtomicLong();
 
     private final long id;
     private final FiveTuple fiveTuple;
     private final String username;
+    private final String quotaKey;
     private final String realm;
     private final byte[] key;
     private final List<InetSocketAddress> relayAddresses;
@@ -45,6 +55,8 @@ public final class Allocation {
     private final byte[] transactionId;
     private final Lifetimes lifetimes;
     private final int maxPermissions;
+    private final int maxChannels;
+    private final int maxChannelNumber;
     private final long createdAtNanos;
     private final long permissionNanos;
     private final long channelNanos;
@@ -81,6 +93,7 @@ public final class Allocation {
         this.id = IDS.incrementAndGet();
         this.fiveTuple = b.fiveTuple;
         this.username = b.username;
+        this.quotaKey = b.quotaKey == null ? b.username : b.quotaKey;
         this.realm = b.realm;
         this.key = b.key.clone();
         this.relayAddresses = List.copyOf(b.relays);
@@ -88,6 +101,8 @@ public final class Allocation {
         this.transactionId = b.transactionId.clone();
         this.lifetimes = b.lifetimes;
         this.maxPermissions = b.maxPermissions;
+        this.maxChannels = b.maxChannels;
+        this.maxChannelNumber = b.maxChannelNumber;
         this.cachedResponse = b.cachedResponse;
         this.attachment = b.attachment;
         this.createdAtNanos = nowNanos;
@@ -126,6 +141,11 @@ public final class Allocation {
     /** True when {@code requestUsername} is the allocation's username (RFC 8656 §5, 441 otherwise). */
     public boolean isOwnedBy(String requestUsername) {
         return username.equals(requestUsername);
+    }
+
+    /** What the allocation counts against in the per-user quota (the username, or a TURN REST user id). */
+    public String quotaKey() {
+        return quotaKey;
     }
 
     /** The realm of the credentials. */
@@ -286,6 +306,70 @@ public final class Allocation {
     }
 
     /**
+     * Installs or refreshes permissions for all {@code peers}, or for none of them when the new ones would not fit
+     * under the cap (RFC 8656 §9.2: a CreatePermission either succeeds for all its XOR-PEER-ADDRESSes or fails as a
+     * whole).
+     *
+     * @return false, with nothing installed, when the allocation has no room for the new peers (answer 508)
+     */
+    public boolean installPermissions(Collection<InetAddress> peers, long nowNanos) {
+        checkOpen();
+        Set<InetAddress> fresh = new HashSet<>();
+        for (InetAddress peer : peers) {
+            if (!hasPermission(Objects.requireNonNull(peer, "peer"), nowNanos)) {
+                fresh.add(peer);
+            }
+        }
+        if (permissions.size() + fresh.size() > maxPermissions) {
+            sweepPermissions(nowNanos);
+            if (permissions.size() + fresh.size() > maxPermissions) {
+                return false;
+            }
+        }
+        for (InetAddress peer : peers) {
+            if (!installPermission(peer, nowNanos)) {
+                throw new IllegalStateException("permission for " + peer + " did not fit after the room check");
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Removes every permission, channel binding (with its reuse delay: the peer is gone for good) whose peer
+     * {@code denied} accepts, reporting each as expired. Used when a reload tightens the peer policy (RFC 8656
+     * §21.3): relaying to a peer the operator now denies stops at once. Run it on the allocation's event loop.
+     *
+     * @return the number of permissions and channels removed
+     */
+    public int revokePeers(Predicate<InetAddress> denied) {
+        if (closed) {
+            return 0;
+        }
+        int n = 0;
+        for (Iterator<Permission> it = permissions.values().iterator(); it.hasNext(); ) {
+            Permission p = it.next();
+            if (denied.test(p.peer)) {
+                it.remove();
+                n++;
+                listener.permissionExpired(this, p.peer);
+            }
+        }
+        for (Iterator<ChannelTable.Binding> it = channels.iterator(); it.hasNext(); ) {
+            ChannelTable.Binding b = it.next();
+            if (denied.test(b.peer.getAddress())) {
+                it.remove();
+                n++;
+                if (!b.expiredReported) {
+                    b.expiredReported = true;
+                    liveChannels--;
+                    listener.channelExpired(this, b.number, b.peer);
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
      * True when a live permission exists for the peer's IP (RFC 8656 §9: "only addresses are compared
      * and port numbers are not considered"). Allocation-free.
      */
@@ -327,7 +411,9 @@ public final class Allocation {
      * peer's IP (§12.2, §9). The caller has already checked the {@link PeerPolicy} and the address
      * family.
      *
-     * <p>Rules: number outside 0x4000-0x7FFF (RFC 8656: 0x4FFF; RFC 5766 range kept for its clients) → {@link BindResult#BAD_NUMBER}; number bound to another
+     * <p>Rules: number outside 0x4000-0x4FFF (0x7FFF with {@link Builder#legacyChannelNumbers}) →
+     * {@link BindResult#BAD_NUMBER}; no room under {@link Builder#maxChannels} →
+     * {@link BindResult#INSUFFICIENT_CAPACITY}; number bound to another
      * peer → {@link BindResult#NUMBER_IN_USE}; peer bound to another number →
      * {@link BindResult#PEER_IN_USE}; the same pair → {@link BindResult#REFRESHED} (lifetime reset to
      * 10 minutes). After a binding expires, its number and its peer stay blocked for any other
@@ -339,7 +425,7 @@ public final class Allocation {
             throw new IllegalArgumentException("peer address is unresolved: " + peer);
         }
         checkOpen();
-        if (!ChannelTable.isValidNumber(number)) {
+        if (number < ChannelTable.MIN_CHANNEL || number > maxChannelNumber) {
             return BindResult.BAD_NUMBER;
         }
         ChannelTable.Binding byNumber = settle(channels.byNumber(number), nowNanos);
@@ -349,6 +435,9 @@ public final class Allocation {
         }
         if (byPeer != null && byPeer.number != number) {
             return BindResult.PEER_IN_USE;
+        }
+        if (byNumber == null && !hasRoomForChannel(nowNanos)) {
+            return BindResult.INSUFFICIENT_CAPACITY;
         }
         InetAddress ip = peer.getAddress();
         if (!permissions.containsKey(ip) && !hasRoomForPermission(nowNanos)) {
@@ -400,6 +489,18 @@ public final class Allocation {
     public InetSocketAddress relayTargetForChannel(int number, long nowNanos) {
         InetSocketAddress peer = peerForChannel(number, nowNanos);
         return peer != null && hasPermission(peer.getAddress(), nowNanos) ? peer : null;
+    }
+
+    /**
+     * Whether a new binding fits: bindings in their 5-minute reuse delay count too, they still hold their number
+     * and peer (RFC 8656 §12), so the table's memory is bounded by {@code maxChannels}.
+     */
+    private boolean hasRoomForChannel(long nowNanos) {
+        if (channels.size() < maxChannels) {
+            return true;
+        }
+        expireStale(nowNanos);
+        return channels.size() < maxChannels;
     }
 
     /** Channel bindings bound and not yet reported expired. */
@@ -480,7 +581,7 @@ public final class Allocation {
     @Override
     public String toString() {
         return "Allocation[id=" + id + ", " + fiveTuple.protocol() + " " + fiveTuple.client() + " -> "
-                + fiveTuple.server() + ", user=" + username + ", relay=" + relayAddresses + "]";
+                + fiveTuple.server() + ", user=" + io.traverse.util.LogText.escape(username) + ", relay=" + relayAddresses + "]";
     }
 
     /** Builds an {@link Allocation}. Not thread-safe. */
@@ -488,6 +589,7 @@ public final class Allocation {
         private final FiveTuple fiveTuple;
         private final String username;
         private String realm = "";
+        private String quotaKey;
         private byte[] key = new byte[0];
         private final List<InetSocketAddress> relays = new ArrayList<>(2);
         private final List<InetSocketAddress> advertised = new ArrayList<>(2);
@@ -495,12 +597,20 @@ public final class Allocation {
         private Lifetimes lifetimes = Lifetimes.defaults();
         private OptionalLong requestedLifetime = OptionalLong.empty();
         private int maxPermissions = DEFAULT_MAX_PERMISSIONS;
+        private int maxChannels = DEFAULT_MAX_CHANNELS;
+        private int maxChannelNumber = ChannelTable.MAX_RFC8656_CHANNEL;
         private Object cachedResponse;
         private Object attachment;
 
         private Builder(FiveTuple fiveTuple, String username) {
             this.fiveTuple = Objects.requireNonNull(fiveTuple, "fiveTuple");
             this.username = Objects.requireNonNull(username, "username");
+        }
+
+        /** The per-user quota key (default: the username); must match the permit's. */
+        public Builder quotaKey(String quotaKey) {
+            this.quotaKey = Objects.requireNonNull(quotaKey, "quotaKey");
+            return this;
         }
 
         /** The realm of the credentials. */
@@ -575,6 +685,27 @@ public final class Allocation {
                 throw new IllegalArgumentException("maxPermissions must be at least 1, got " + max);
             }
             this.maxPermissions = max;
+            return this;
+        }
+
+        /**
+         * Cap on channel bindings, live or in their reuse delay (default {@value Allocation#DEFAULT_MAX_CHANNELS});
+         * beyond it ChannelBind answers 508 (RFC 8656 §11.2).
+         */
+        public Builder maxChannels(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxChannels must be at least 1, got " + max);
+            }
+            this.maxChannels = max;
+            return this;
+        }
+
+        /**
+         * Accept RFC 5766's channel numbers 0x5000-0x7FFF as well as RFC 8656 §12's 0x4000-0x4FFF (default: no,
+         * as coturn 4.17).
+         */
+        public Builder legacyChannelNumbers(boolean accept) {
+            this.maxChannelNumber = accept ? ChannelTable.MAX_CHANNEL : ChannelTable.MAX_RFC8656_CHANNEL;
             return this;
         }
 

@@ -3,8 +3,8 @@ package io.traverse.turn;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A quota slot taken by {@link AllocationRegistry#reserve}: one unit of the server-wide limit and one
- * of the user's. It is released exactly once, whatever happens:
+ * A quota slot taken by {@link AllocationRegistry#reserve}: one unit of the server-wide limit, one
+ * of the user's and, when a per-source limit is set, one of the source's. It is released exactly once, whatever happens:
  * <pre>{@code
  * ReserveResult r = registry.reserve(username);
  * if (r instanceof ReserveResult.Rejected rej) return error(rej.errorCode());   // 486 or 508
@@ -24,11 +24,14 @@ public final class AllocationPermit implements AutoCloseable {
 
     private final AllocationRegistry registry;
     private final String username;
+    /** The per-source key the slot also counts against, or {@code null}. */
+    private final Object source;
     private final AtomicInteger state = new AtomicInteger(HELD);
 
-    AllocationPermit(AllocationRegistry registry, String username) {
+    AllocationPermit(AllocationRegistry registry, String username, Object source) {
         this.registry = registry;
         this.username = username;
+        this.source = source;
     }
 
     /** The user the slot counts against. */
@@ -58,7 +61,7 @@ public final class AllocationPermit implements AutoCloseable {
     /** OWNED → RELEASED, freeing the slot; false when already released. */
     boolean releaseFromAllocation() {
         if (state.compareAndSet(OWNED_BY_ALLOCATION, RELEASED)) {
-            registry.releaseSlot(username);
+            registry.releaseSlot(username, source);
             return true;
         }
         return false;
@@ -68,7 +71,7 @@ public final class AllocationPermit implements AutoCloseable {
     @Override
     public void close() {
         if (state.compareAndSet(HELD, RELEASED)) {
-            registry.releaseSlot(username);
+            registry.releaseSlot(username, source);
         }
     }
 

@@ -22,8 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link Allocation#isAllocateTransaction}).</li>
  * </ul>
  *
- * <p>The username is used as given; with the TURN REST scheme ({@code expiry:user}) the caller may
- * pass only the user part so the quota survives credential rotation.
+ * <p>The quota key is the caller's: with the TURN REST scheme ({@code expiry:user}) it passes only the
+ * user part, so that minting a fresh credential does not grant a fresh quota. An optional third limit,
+ * {@code maxAllocationsPerSource}, counts slots per source key (an IPv4 address or an IPv6 /64, see
+ * {@link io.traverse.net.IpAddresses#sourceKey}); beyond it Allocate also gets 486.
  */
 public final class AllocationRegistry {
 
@@ -39,10 +41,12 @@ public final class AllocationRegistry {
 
     private final int maxAllocations;
     private final int maxAllocationsPerUser;
+    private final int maxAllocationsPerSource;
     private final AllocationListener listener;
 
     private final AtomicInteger active = new AtomicInteger();
     private final ConcurrentHashMap<String, Integer> perUser = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Integer> perSource = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<FiveTuple, Allocation> byTuple = new ConcurrentHashMap<>();
     /** Secondary index for allocation-free lookups on the hot path; arrays are copy-on-write. */
     private final ConcurrentHashMap<InetSocketAddress, Allocation[]> byClient = new ConcurrentHashMap<>();
@@ -53,6 +57,19 @@ public final class AllocationRegistry {
      * @param listener              receives every event of every registered allocation
      */
     public AllocationRegistry(int maxAllocations, int maxAllocationsPerUser, AllocationListener listener) {
+        this(maxAllocations, maxAllocationsPerUser, Integer.MAX_VALUE, listener);
+    }
+
+    /**
+     * @param maxAllocationsPerSource per-source limit, {@code >= 0} ({@link Integer#MAX_VALUE}: none)
+     */
+    public AllocationRegistry(int maxAllocations, int maxAllocationsPerUser, int maxAllocationsPerSource,
+            AllocationListener listener) {
+        if (maxAllocationsPerSource < 0) {
+            throw new IllegalArgumentException("maxAllocationsPerSource must not be negative, got "
+                    + maxAllocationsPerSource);
+        }
+        this.maxAllocationsPerSource = maxAllocationsPerSource;
         if (maxAllocations < 0) {
             throw new IllegalArgumentException("maxAllocations must not be negative, got " + maxAllocations);
         }
@@ -69,29 +86,53 @@ public final class AllocationRegistry {
      * {@link #register} the permit or {@link AllocationPermit#close() close} it.
      */
     public ReserveResult reserve(String username) {
+        return reserve(username, null);
+    }
+
+    /**
+     * Takes one server-wide, one per-user and (unless {@code source} is null) one per-source slot.
+     *
+     * @param source a per-source key ({@link io.traverse.net.IpAddresses#sourceKey}), or {@code null}
+     */
+    public ReserveResult reserve(String username, Object source) {
         Objects.requireNonNull(username, "username");
-        boolean[] taken = new boolean[1];
-        perUser.compute(username, (user, count) -> {
-            int c = count == null ? 0 : count;
-            if (c >= maxAllocationsPerUser) {
-                return count;
-            }
-            taken[0] = true;
-            return c + 1;
-        });
-        if (!taken[0]) {
+        if (!increment(perUser, username, maxAllocationsPerUser)) {
+            return ReserveResult.Rejected.QUOTA_REACHED;
+        }
+        if (source != null && !increment(perSource, source, maxAllocationsPerSource)) {
+            decrement(perUser, username);
             return ReserveResult.Rejected.QUOTA_REACHED;
         }
         for (;;) {
             int c = active.get();
             if (c >= maxAllocations) {
-                decrementUser(username);
+                decrement(perUser, username);
+                if (source != null) {
+                    decrement(perSource, source);
+                }
                 return ReserveResult.Rejected.INSUFFICIENT_CAPACITY;
             }
             if (active.compareAndSet(c, c + 1)) {
-                return new ReserveResult.Granted(new AllocationPermit(this, username));
+                return new ReserveResult.Granted(new AllocationPermit(this, username, source));
             }
         }
+    }
+
+    private static <K> boolean increment(ConcurrentHashMap<K, Integer> counts, K key, int max) {
+        boolean[] taken = new boolean[1];
+        counts.compute(key, (k, count) -> {
+            int c = count == null ? 0 : count;
+            if (c >= max) {
+                return count;
+            }
+            taken[0] = true;
+            return c + 1;
+        });
+        return taken[0];
+    }
+
+    private static <K> void decrement(ConcurrentHashMap<K, Integer> counts, K key) {
+        counts.computeIfPresent(key, (k, count) -> count <= 1 ? null : count - 1);
     }
 
     /**
@@ -112,9 +153,9 @@ public final class AllocationRegistry {
         if (permit.registry() != this) {
             throw new IllegalArgumentException("permit belongs to another registry");
         }
-        if (!permit.username().equals(allocation.username())) {
+        if (!permit.username().equals(allocation.quotaKey())) {
             throw new IllegalArgumentException("permit is for user '" + permit.username()
-                    + "' but the allocation is for '" + allocation.username() + "'");
+                    + "' but the allocation counts against '" + allocation.quotaKey() + "'");
         }
         if (allocation.permit != null || allocation.isClosed()) {
             throw new IllegalStateException("allocation " + allocation.id() + " was already registered");
@@ -200,7 +241,12 @@ public final class AllocationRegistry {
         return active.get();
     }
 
-    /** Slots taken by one user. */
+    /** Slots taken by one source key ({@link io.traverse.net.IpAddresses#sourceKey}). */
+    public int activeForSource(Object source) {
+        return perSource.getOrDefault(source, 0);
+    }
+
+    /** Slots taken by one user (quota key). */
     public int activeFor(String username) {
         return perUser.getOrDefault(username, 0);
     }
@@ -231,12 +277,11 @@ public final class AllocationRegistry {
     }
 
     /** Called exactly once per granted slot, by {@link AllocationPermit}. */
-    void releaseSlot(String username) {
-        decrementUser(username);
+    void releaseSlot(String username, Object source) {
+        decrement(perUser, username);
+        if (source != null) {
+            decrement(perSource, source);
+        }
         active.decrementAndGet();
-    }
-
-    private void decrementUser(String username) {
-        perUser.computeIfPresent(username, (user, count) -> count <= 1 ? null : count - 1);
     }
 }

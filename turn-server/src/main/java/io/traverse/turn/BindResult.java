@@ -9,7 +9,7 @@ public enum BindResult {
     BOUND(0),
     /** The same number was already bound to the same peer; its lifetime and the permission were refreshed. */
     REFRESHED(0),
-    /** §12.2: "The channel number is in the range 0x4000 through 0x4FFF (inclusive)" failed → 400 (0x5000-0x7FFF, RFC 5766, also accepted). */
+    /** §12.2: "The channel number is in the range 0x4000 through 0x4FFF (inclusive)" failed → 400 (0x5000-0x7FFF, RFC 5766, only with relay.legacy-channel-numbers). */
     BAD_NUMBER(400),
     /**
      * §12.2: "The channel number is not currently bound to a different transport address" failed, or
@@ -21,7 +21,7 @@ public enum BindResult {
      * the peer is within the 5-minute reuse delay (§12) → 400.
      */
     PEER_IN_USE(400),
-    /** §12.2: "unable to fulfill the request due to some capacity limit" (permission limit) → 508. */
+    /** §12.2: "unable to fulfill the request due to some capacity limit" (permission or channel limit) → 508. */
     INSUFFICIENT_CAPACITY(508);
 
     private final int errorCode;

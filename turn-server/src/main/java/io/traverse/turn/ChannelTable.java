@@ -1,5 +1,6 @@
 package io.traverse.turn;
 
+import io.traverse.stun.codec.ChannelData;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -13,9 +14,11 @@ import java.util.Iterator;
  */
 final class ChannelTable {
 
-    static final int MIN_CHANNEL = 0x4000;
-    /** RFC 8656 allows 0x4000-0x4FFF; RFC 5766's 0x4000-0x7FFF is accepted because clients still use it. */
-    static final int MAX_CHANNEL = 0x7FFF;
+    static final int MIN_CHANNEL = ChannelData.MIN_CHANNEL;
+    /** RFC 8656 §12 allows 0x4000-0x4FFF. */
+    static final int MAX_RFC8656_CHANNEL = ChannelData.MAX_RFC8656_CHANNEL;
+    /** RFC 5766's range 0x4000-0x7FFF, accepted only behind {@code relay.legacy-channel-numbers}. */
+    static final int MAX_CHANNEL = ChannelData.MAX_CHANNEL;
 
     /** A binding; mutable so a refresh does not allocate. */
     static final class Binding {

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Canonicalisation first.</b> An IPv6 address that carries an IPv4 address is judged as that
  * IPv4 address: IPv4-mapped {@code ::ffff:0:0/96}, IPv4-translated {@code ::ffff:0:0:0/96},
  * IPv4-compatible {@code ::/96} (except {@code ::} and {@code ::1}), NAT64 {@code 64:ff9b::/96}
- * (RFC 6052) and 6to4 {@code 2002::/16} (RFC 3056, IPv4 in bits 16..47). Teredo {@code 2001::/32}
+ * (RFC 6052), any further NAT64 /96 prefix given to {@link Builder#nat64Prefix} and 6to4
+ * {@code 2002::/16} (RFC 3056, IPv4 in bits 16..47). The local-use translation prefix
+ * {@code 64:ff9b:1::/48} (RFC 8215) is a default denied range: its mapping is site-specific. Teredo {@code 2001::/32}
  * hides its IPv4 addresses obfuscated and is denied outright.
  *
  * <p><b>Precedence</b>, first match wins:
@@ -52,7 +54,7 @@ public final class PeerPolicy {
             "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
             "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",
             "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
-            "::/128", "::1/128", "100::/64", "2001::/32", "2001:db8::/32", "fc00::/7", "fe80::/10",
+            "::/128", "::1/128", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:db8::/32", "fc00::/7", "fe80::/10",
             "fec0::/10", "ff00::/8");
 
     /** Why a peer was allowed or denied; the rule text says which entry matched. */
@@ -129,8 +131,16 @@ public final class PeerPolicy {
     private final List<Cidr> allowList;
     private final List<Cidr> denyList;
     private final Set<InetAddress> serverAddresses;
+    /** Configured NAT64 /96 prefixes: high 64 bits and the top 32 bits of the low 64, pairwise. */
+    private final long[] nat64;
 
     private PeerPolicy(Builder b) {
+        this.nat64 = new long[b.nat64.size() * 2];
+        for (int i = 0; i < b.nat64.size(); i++) {
+            InetAddress network = b.nat64.get(i).network();
+            nat64[2 * i] = Ip128.hi(network);
+            nat64[2 * i + 1] = Ip128.lo(network) >>> 32;
+        }
         this.allowList = List.copyOf(b.allow);
         this.denyList = List.copyOf(b.deny);
         this.serverAddresses = Collections.unmodifiableSet(new LinkedHashSet<>(b.serverAddresses));
@@ -193,6 +203,11 @@ public final class PeerPolicy {
      */
     public Decision checkIpv6(long hi, long lo) {
         long v4 = embeddedIpv4(hi, lo);
+        for (int i = 0; v4 < 0 && i < nat64.length; i += 2) {
+            if (hi == nat64[i] && (lo >>> 32) == nat64[i + 1]) {
+                v4 = lo & 0xFFFF_FFFFL;             // a configured NAT64 prefix (RFC 6052 §2.2, /96)
+            }
+        }
         long chi = v4 >= 0 ? 0 : hi;
         long clo = v4 >= 0 ? Ip128.mappedLo((int) v4) : lo;
 
@@ -301,6 +316,7 @@ public final class PeerPolicy {
         private final List<Cidr> allow = new ArrayList<>();
         private final List<Cidr> deny = new ArrayList<>();
         private final Set<InetAddress> serverAddresses = new LinkedHashSet<>();
+        private final List<Cidr> nat64 = new ArrayList<>();
         private boolean allowLoopbackInsecureTestOnly;
 
         private Builder() {}
@@ -340,6 +356,18 @@ public final class PeerPolicy {
                 }
                 serverAddresses.add(a);
             }
+            return this;
+        }
+
+        /**
+         * A NAT64 prefix in use towards the relay (an IPv6 /96, RFC 6052 §2.2): a peer inside it is judged as
+         * the IPv4 address in its last 32 bits. The well-known 64:ff9b::/96 is always recognised.
+         */
+        public Builder nat64Prefix(Cidr prefix) {
+            if (prefix.isIpv4() || prefix.prefixLength() != 96) {
+                throw new IllegalArgumentException("a NAT64 prefix is an IPv6 /96, got " + prefix);
+            }
+            nat64.add(prefix);
             return this;
         }
 

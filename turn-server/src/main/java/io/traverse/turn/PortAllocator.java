@@ -249,6 +249,11 @@ public final class PortAllocator {
         sweep();
     }
 
+    /** How long an EVEN-PORT R=1 reservation is held. */
+    public java.time.Duration reservationLifetime() {
+        return java.time.Duration.ofNanos(reservationNanos);
+    }
+
     /** Ports neither in use, reserved nor quarantined. */
     public synchronized int available() {
         sweep();

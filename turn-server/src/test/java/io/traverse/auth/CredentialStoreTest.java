@@ -44,6 +44,31 @@ class CredentialStoreTest {
     }
 
     @Test
+    void restUsernameExpiringBeyondTheMaximumTtlHasNoKey() throws Exception {
+        CredentialStore store = store(UsersFile.empty(), RestSecrets.of(List.of("s3cret"), clock));
+        long now = clock.instant().getEpochSecond();
+        String week = (now + Duration.ofDays(7).getSeconds()) + ":bob";
+        String longer = (now + Duration.ofDays(7).getSeconds() + 1) + ":bob";
+        assertEquals(1, store.candidateKeys(week, REALM, PasswordAlgorithm.MD5).size(), "default max TTL: 7 days");
+        assertEquals(0, store.candidateKeys(longer, REALM, PasswordAlgorithm.MD5).size());
+        store.restMaxTtl(Duration.ofHours(1));
+        assertEquals(0, store.candidateKeys(week, REALM, PasswordAlgorithm.MD5).size());
+        assertEquals(1, store.candidateKeys((now + 3600) + ":bob", REALM, PasswordAlgorithm.MD5).size());
+    }
+
+    @Test
+    void quotaKeyOfARestUserIsItsUserId() throws Exception {
+        CredentialStore store = store(UsersFile.empty().add("1700000000:file", REALM, "pw").add("alice", REALM, "pw"),
+                RestSecrets.of(List.of("s3cret"), clock));
+        assertEquals("bob", store.quotaKey("1700000000:bob", REALM));
+        assertEquals("bob", store.quotaKey("1700003600:bob", REALM));
+        assertEquals("bob:x", store.quotaKey("1700003600:bob:x", REALM));
+        assertEquals("", store.quotaKey("1700003600", REALM), "REST credentials without a user id share one quota");
+        assertEquals("alice", store.quotaKey("alice", REALM));
+        assertEquals("1700000000:file", store.quotaKey("1700000000:file", REALM), "a users-file user is itself");
+    }
+
+    @Test
     void usersFileKeyComesBeforeRestKeys() throws Exception {
         String name = "1700000000:dual";
         UsersFile users = UsersFile.empty().add(name, REALM, "file-password");

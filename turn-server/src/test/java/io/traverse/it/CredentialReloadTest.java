@@ -94,7 +94,7 @@ class CredentialReloadTest {
              TurnTestSession s = session(server, user, RestSecrets.password(TurnFixture.REST_SECRET, user), options);
              UdpPeer peer = UdpPeer.on("127.0.0.1")) {
             allocateWithChannel(s, peer);
-            assertEquals(1, server.server().allocations().activeFor(user));
+            assertEquals(1, server.server().allocations().activeFor("carol"), "REST quota counts the user id");
         }
     }
 

@@ -50,6 +50,15 @@ class NatDiscoveryTest {
         }
     }
 
+    /** The alternate address is the server's own: never a peer (docs/security.md). */
+    @Test
+    void alternateAddressIsOneOfTheServersOwnAddresses() throws Exception {
+        try (TestServer server = TestServer.start("", TWO_ADDRESSES)) {
+            assertTrue(server.server().peerPolicy().serverAddresses().contains(InetAddress.getByName("127.0.0.2")),
+                    () -> server.server().peerPolicy().serverAddresses().toString());
+        }
+    }
+
     @Test
     void changeRequestIsAnsweredFromTheOtherAddressAndPort() throws Exception {
         try (TestServer server = TestServer.start("", TWO_ADDRESSES);

@@ -67,6 +67,7 @@ class PeerDenialMatrixTest {
         SAMPLES.put("255.255.255.255/32", "255.255.255.255");
         SAMPLES.put("::/128", "::");
         SAMPLES.put("::1/128", "::1");
+        SAMPLES.put("64:ff9b:1::/48", "64:ff9b:1::808:808");
         SAMPLES.put("100::/64", "100::1:2");
         SAMPLES.put("2001::/32", "2001:0:4136:e378:8000:63bf:3fff:fdd2");
         SAMPLES.put("2001:db8::/32", "2001:db8::1");

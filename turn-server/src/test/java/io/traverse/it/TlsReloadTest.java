@@ -45,7 +45,8 @@ class TlsReloadTest {
                 "tls.private-key", original.key().toString(),
                 // Outside the kernel's ephemeral range (32768-60999 on Linux): a reserved RTCP port (EVEN-PORT R)
                 // cannot be taken by another process's ephemeral socket before uclient claims it.
-                "relay.port-range.min", "61000", "relay.port-range.max", "65535"));
+                "relay.port-range.min", "61000", "relay.port-range.max", "65535",
+                TurnFixture.LEGACY_CHANNELS, "true"));
         tls = server.server().address(TransportProtocol.TLS, false);
         peerPort = UclientInteropTest.freeUdpPort("127.0.0.1");
         peer = ExternalTool.start(dir.resolve("peer.log"), "turnutils_peer", "-L", "127.0.0.1", "-p",

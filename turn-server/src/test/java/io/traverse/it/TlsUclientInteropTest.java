@@ -44,7 +44,8 @@ class TlsUclientInteropTest {
                 "tls.private-key", certificate.key().toString(),
                 // Outside the kernel's ephemeral range (32768-60999 on Linux): a reserved RTCP port (EVEN-PORT R)
                 // cannot be taken by another process's ephemeral socket before uclient claims it.
-                "relay.port-range.min", "61000", "relay.port-range.max", "65535"));
+                "relay.port-range.min", "61000", "relay.port-range.max", "65535",
+                TurnFixture.LEGACY_CHANNELS, "true"));
         peerPort = UclientInteropTest.freeUdpPort("127.0.0.1");
         peer = ExternalTool.start(dir.resolve("peer.log"), "turnutils_peer", "-L", "127.0.0.1", "-p",
                 Integer.toString(peerPort));
@@ -109,17 +110,25 @@ class TlsUclientInteropTest {
                 "-u", TurnFixture.USER, "-w", TurnFixture.PASSWORD));
     }
 
-    /** The secure session came up and the refusal is TURN's (401), not a TLS/DTLS failure. */
-    private static void assertRefusedAfterHandshake(ExternalTool.Result result, String method) {
+    /**
+     * The secure session came up and the refusal is TURN's: the server counted a 401 for a bad MAC (coturn 4.6's
+     * uclient does not print the code), not a TLS/DTLS failure.
+     */
+    private static void assertRefusedAfterHandshake(java.util.function.Supplier<ExternalTool.Result> run,
+            String method) {
+        double before = server.metrics().authFailedCount("bad_integrity");
+        ExternalTool.Result result = run.get();
         assertRefused(result);
         assertTrue(result.output().contains("client session connected with cipher")
                 && result.output().contains("method=" + method), tail(result.output()));
+        assertTrue(server.metrics().authFailedCount("bad_integrity") > before, "no 401 for the wrong password:\n"
+                + tail(result.output()));
     }
 
     @Test
     void tlsWrongPasswordIsRefused() {
-        assertRefusedAfterHandshake(uclient(TransportProtocol.TLS, "-t", "-S", "-u", TurnFixture.USER, "-w", "wrong"),
-                "TLSv1.");
+        assertRefusedAfterHandshake(() -> uclient(TransportProtocol.TLS, "-t", "-S", "-u", TurnFixture.USER,
+                "-w", "wrong"), "TLSv1.");
     }
 
     @Test
@@ -140,7 +149,7 @@ class TlsUclientInteropTest {
 
     @Test
     void dtlsWrongPasswordIsRefused() {
-        assertRefusedAfterHandshake(uclient(TransportProtocol.DTLS, "-S", "-u", TurnFixture.USER, "-w", "wrong"),
-                "DTLSv1.2");
+        assertRefusedAfterHandshake(() -> uclient(TransportProtocol.DTLS, "-S", "-u", TurnFixture.USER,
+                "-w", "wrong"), "DTLSv1.2");
     }
 }

@@ -17,6 +17,12 @@ public final class TurnFixture {
     public static final String USER2 = "bob";
     public static final String PASSWORD2 = "battery staple";
     public static final String REST_SECRET = "rest-secret-for-tests";
+    /**
+     * Set to "true" by tests that run Debian's coturn 4.6 turnutils_uclient: it picks channel numbers from RFC
+     * 5766's 0x4000-0x7FFF, which the server refuses (400) by default, as coturn 4.17 does. Exactly the RFC
+     * 5766-era client the switch exists for.
+     */
+    public static final String LEGACY_CHANNELS = "relay.legacy-channel-numbers";
 
     private TurnFixture() {}
 

@@ -37,6 +37,11 @@ public final class UdpPeer implements AutoCloseable {
                 Arrays.copyOf(buf, packet.getLength()));
     }
 
+    /** Sets the receive timeout. */
+    public void timeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     public void send(InetSocketAddress to, byte[] data) throws IOException {
         socket.send(new DatagramPacket(data, data.length, to));
     }

@@ -23,6 +23,7 @@ import io.traverse.stun.attr.UserHash;
 import io.traverse.stun.attr.Username;
 import io.traverse.stun.auth.LongTermKey;
 import io.traverse.stun.auth.PasswordAlgorithm;
+import io.traverse.stun.auth.NonceCookie;
 import io.traverse.stun.auth.SecurityFeature;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
@@ -38,6 +39,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -231,5 +233,27 @@ class AuthenticatorTest {
         assertTrue(Arrays.equals(expected, ok.key()));
         assertEquals(sha256 ? Integrity.Kind.SHA256 : Integrity.Kind.SHA1, ok.integrity().kind());
         assertEquals(REALM, ok.realm());
+    }
+
+    /**
+     * RFC 8489 §9.2.4 checks the nonce's security feature bits only after the integrity: altered bits with a wrong
+     * MAC get the same 401 as any wrong MAC (nothing learned), with a right MAC 400 (bid-down detected).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void alteredFeatureBitsAreCheckedAfterIntegrity(boolean sha256) throws Exception {
+        String nonce = challenge();
+        String altered = NonceCookie.encode(0) + nonce.substring(NonceCookie.LENGTH);
+        assertRejected(authenticator.authenticate(request(altered, "wrong password", sha256), CLIENT, TRANSPORT),
+                401);
+        assertRejected(authenticator.authenticate(request(altered, PASSWORD, sha256), CLIENT, TRANSPORT), 400);
+    }
+
+    /** The quota key of a users-file user is its name (REST users: CredentialStoreTest). */
+    @Test
+    void authenticatedCarriesTheQuotaKey() throws Exception {
+        Authenticator.Authenticated ok = assertInstanceOf(Authenticator.Authenticated.class,
+                authenticator.authenticate(request(challenge(), PASSWORD, false), CLIENT, TRANSPORT));
+        assertEquals(USER, ok.quotaKey());
     }
 }

@@ -183,7 +183,7 @@ class AllocationTest {
     // ------------------------------------------------------------------ channels (RFC 8656 §12)
 
     @ParameterizedTest
-    @ValueSource(ints = {-1, 0, 0x3FFF, 0x8000, 0xFFFF, 0x10000})
+    @ValueSource(ints = {-1, 0, 0x3FFF, 0x5000, 0x7FFF, 0x8000, 0xFFFF, 0x10000})
     void channelNumberOutOfRangeIsBadRequest(int number) {
         Allocation a = builder().build(t0);
         assertEquals(BindResult.BAD_NUMBER, a.bindChannel(number, addr("8.8.8.8", 5000), t0));
@@ -194,13 +194,55 @@ class AllocationTest {
     @ParameterizedTest
     @ValueSource(ints = {0x4000, 0x4001, 0x403F, 0x4040, 0x4ABC, 0x4FFF, 0x5000, 0x796C, 0x7FFF})
     void channelNumbersInRangeBindBothWays(int number) {
-        Allocation a = builder().build(t0);
+        // RFC 5766's 0x5000..0x7FFF need the legacy switch; RFC 8656's 0x4000..0x4FFF work either way.
+        Allocation a = builder().legacyChannelNumbers(number > 0x4FFF).build(t0);
         InetSocketAddress peer = addr("8.8.8.8", 5000);
         assertEquals(BindResult.BOUND, a.bindChannel(number, peer, t0));
         assertEquals(number, a.channelForPeer(peer, t0));
         assertEquals(peer, a.peerForChannel(number, t0));
         assertNull(a.peerForChannel(number == 0x4000 ? 0x4001 : number - 1, t0));
         assertEquals(-1, a.channelForPeer(addr("8.8.8.8", 5001), t0));
+    }
+
+    @Test
+    void channelsPerAllocationAreCapped() {
+        Allocation a = builder().maxChannels(2).build(t0);
+        assertEquals(BindResult.BOUND, a.bindChannel(0x4000, addr("8.8.8.8", 5000), t0));
+        assertEquals(BindResult.BOUND, a.bindChannel(0x4001, addr("8.8.8.8", 5001), t0));
+        assertEquals(BindResult.INSUFFICIENT_CAPACITY, a.bindChannel(0x4002, addr("8.8.8.8", 5002), t0));
+        assertEquals(508, BindResult.INSUFFICIENT_CAPACITY.errorCode());
+        assertEquals(BindResult.REFRESHED, a.bindChannel(0x4001, addr("8.8.8.8", 5001), t0 + S));
+        // Expired bindings still hold their number for 5 minutes (§12) and so count; after that there is room.
+        long later = t0 + (600 + 300 + 1) * S;
+        assertEquals(BindResult.BOUND, a.bindChannel(0x4002, addr("8.8.8.8", 5002), later));
+    }
+
+    @Test
+    void createPermissionIsAllOrNothing() {
+        Allocation a = registered(builder().maxPermissions(3).build(t0));
+        assertTrue(a.installPermissions(List.of(ip("8.8.8.8"), ip("1.1.1.1")), t0));
+        // Two new peers do not fit next to the two there: nothing is installed, not even the first (RFC 8656 §9.2).
+        assertFalse(a.installPermissions(List.of(ip("9.9.9.9"), ip("8.8.4.4")), t0));
+        assertFalse(a.hasPermission(ip("9.9.9.9"), t0));
+        assertEquals(2, a.permissionCount());
+        // Refreshing existing ones plus one new peer fits.
+        assertTrue(a.installPermissions(List.of(ip("8.8.8.8"), ip("1.1.1.1"), ip("9.9.9.9")), t0));
+        assertEquals(3, a.permissionCount());
+    }
+
+    @Test
+    void revokePeersRemovesPermissionsAndChannelsAndReportsThem() {
+        Allocation a = registered(builder().build(t0));
+        a.bindChannel(0x4000, addr("8.8.8.8", 5000), t0);
+        a.installPermission(ip("1.1.1.1"), t0);
+        events.drain();
+        assertEquals(2, a.revokePeers(peer -> peer.equals(ip("8.8.8.8"))));
+        assertFalse(a.hasPermission(ip("8.8.8.8"), t0));
+        assertNull(a.relayTargetForChannel(0x4000, t0));
+        assertEquals(-1, a.channelForPeer(addr("8.8.8.8", 5000), t0));
+        assertTrue(a.hasPermission(ip("1.1.1.1"), t0));
+        assertEquals(0, a.channelCount());
+        assertEquals(List.of("permission expired 8.8.8.8", "channel expired 4000"), events.drain());
     }
 
     @Test

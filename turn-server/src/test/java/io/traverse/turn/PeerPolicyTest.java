@@ -143,6 +143,8 @@ class PeerPolicyTest {
                 Arguments.of("fec0::/10", "fec0::"),
                 Arguments.of("fec0::/10", "fee0::1"),
                 Arguments.of("fec0::/10", "feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+                Arguments.of("64:ff9b:1::/48", "64:ff9b:1::"),
+                Arguments.of("64:ff9b:1::/48", "64:ff9b:1:ffff:ffff:ffff:ffff:ffff"),
                 Arguments.of("ff00::/8", "ff00::"),
                 Arguments.of("ff00::/8", "ff02::1"),
                 Arguments.of("ff00::/8", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
@@ -189,10 +191,22 @@ class PeerPolicyTest {
     @ParameterizedTest
     @ValueSource(strings = {"2a00:1450::1", "2606:4700:4700::1111", "2001:4860:4860::8888", "2001:1::1",
         "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db9::", "100:0:0:1::", "fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-        "fe00::", "fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "64:ff9b:1::1", "2003::1", "::2:0:0:1", "::1:0:0:0:1"})
+        "fe00::", "fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "64:ff9b:2::1", "2003::1", "::2:0:0:1", "::1:0:0:0:1"})
     void publicIpv6IsAllowed(String address) {
         Decision d = PeerPolicy.defaults().check(ip(address));
         assertEquals(Reason.ALLOWED, d.reason(), () -> address + " -> " + d);
+    }
+
+    @Test
+    void configuredNat64PrefixIsJudgedByItsEmbeddedIpv4() {
+        // 2a00:1::/96 as an operator's NAT64 prefix (RFC 6052 §2.2): 2a00:1::10.0.0.1 is 10.0.0.1, a private peer.
+        PeerPolicy p = PeerPolicy.builder().nat64Prefix(Cidr.parse("2a00:1::/96")).build();
+        Decision d = p.check(ip("2a00:1::a00:1"));
+        assertEquals(new Decision(Reason.DENIED_DEFAULT_RANGE, "10.0.0.0/8"), d);
+        assertTrue(p.isAllowed(ip("2a00:1::808:808")), "8.8.8.8 behind the prefix");
+        assertTrue(PeerPolicy.defaults().isAllowed(ip("2a00:1::a00:1")), "without the prefix it is just IPv6");
+        assertThrows(IllegalArgumentException.class,
+                () -> PeerPolicy.builder().nat64Prefix(Cidr.parse("2a00:1::/64")));
     }
 
     @Test

@@ -5,7 +5,7 @@ import io.traverse.stun.StunAttribute;
 
 /**
  * USERNAME (RFC 8489 §14.3): the user name, UTF-8 of at most {@link TextLimits#USERNAME_MAX_BYTES}
- * bytes (RFC 5389 allowed 512; RFC 8489 says fewer than 509 — we accept the larger). Padding content is
+ * bytes (RFC 8489: fewer than 509; RFC 5389's 512 is refused). Padding content is
  * ignored on decode (RFC 5769 §2.1 pads with spaces).
  *
  * @param value the text; checked against the limits above

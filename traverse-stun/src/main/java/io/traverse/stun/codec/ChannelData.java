@@ -16,7 +16,9 @@ public final class ChannelData {
     public static final int HEADER_LENGTH = 4;
     /** Smallest channel number, RFC 8656 §12. */
     public static final int MIN_CHANNEL = 0x4000;
-    /** Largest channel number, RFC 8656 §12. */
+    /** Largest channel number of RFC 8656 §12 (0x5000-0xFFFF are reserved there). */
+    public static final int MAX_RFC8656_CHANNEL = 0x4FFF;
+    /** Largest channel number of RFC 5766's range, accepted by servers only for such clients. */
     public static final int MAX_CHANNEL = 0x7FFF;
 
     private ChannelData() {

@@ -64,7 +64,9 @@ class AttributeConstructionTest {
 
     @Test
     void limitsAreInclusiveAtTheBoundary() {
-        assertDoesNotThrow(() -> new Username("u".repeat(512)));
+        assertDoesNotThrow(() -> new Username("u".repeat(508)));
+        // RFC 8489 §14.3: fewer than 509 bytes.
+        assertThrows(IllegalArgumentException.class, () -> new Username("u".repeat(509)));
         assertDoesNotThrow(() -> new Realm("r".repeat(127)));
         // 127 four-byte characters: 508 bytes, within 763.
         assertDoesNotThrow(() -> new Software("\uD83D\uDE00".repeat(127)));

@@ -84,7 +84,7 @@ final class AttributeSamples {
         out.add(new Username("evtj:h6vY"));
         out.add(new Username("\u30DE\u30C8\u30EA\u30C3\u30AF\u30B9"));
         out.add(new Username(""));
-        out.add(new Username("u".repeat(512)));
+        out.add(new Username("u".repeat(508)));
         byte[] hash = new byte[32];
         for (int i = 0; i < 32; i++) {
             hash[i] = (byte) (i * 7);

@@ -71,7 +71,7 @@ class MalformedInputTest {
                 Arguments.of("second attribute overruns", request(text(0x8022, "ab") + "00140008 61626364"),
                         Reason.ATTRIBUTE_OVERRUN),
                 // text limits
-                Arguments.of("USERNAME 513 bytes", request(text(0x0006, "u".repeat(513))), Reason.VALUE_TOO_LONG),
+                Arguments.of("USERNAME 509 bytes", request(text(0x0006, "u".repeat(509))), Reason.VALUE_TOO_LONG),
                 Arguments.of("REALM 764 bytes", request(text(0x0014, "\u00e9".repeat(382))), Reason.VALUE_TOO_LONG),
                 Arguments.of("REALM 128 characters", request(text(0x0014, "r".repeat(128))), Reason.VALUE_TOO_LONG),
                 Arguments.of("NONCE 128 characters", request(text(0x0015, "n".repeat(128))), Reason.VALUE_TOO_LONG),
@@ -155,7 +155,8 @@ class MalformedInputTest {
 
     @Test
     void limitsAreInclusive() throws Exception {
-        StunDecoder.decode(request(text(0x0006, "u".repeat(512))));
+        // USERNAME: fewer than 509 bytes (RFC 8489 §14.3).
+        StunDecoder.decode(request(text(0x0006, "u".repeat(508))));
         StunDecoder.decode(request(text(0x0014, "r".repeat(127))));
         StunDecoder.decode(request(text(0x8022, "\uD83D\uDE00".repeat(127))));
         StunDecoder.decode(request(attr(0x001c, new byte[16])));
