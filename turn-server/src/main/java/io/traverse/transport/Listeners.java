@@ -164,6 +164,7 @@ public final class Listeners {
                 ssl.setHandshakeTimeoutMillis(handshakeMillis);
                 ssl.handshakeFuture().addListener(f -> metrics.handshake(TransportProtocol.TLS, f.isSuccess()));
                 ch.pipeline().addLast("tls", ssl);
+                TlsRecordPerMessage.install(ch.pipeline(), "tls");
                 addStreamHandlers(ch, TransportProtocol.TLS, idleNanos);
             }
         });

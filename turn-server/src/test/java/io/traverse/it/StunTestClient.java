@@ -40,6 +40,12 @@ public final class StunTestClient implements AutoCloseable {
         return new StunTestClient(null, socket, server);
     }
 
+    /** A client over an already connected stream socket (for TLS: a {@link javax.net.ssl.SSLSocket}). */
+    public static StunTestClient stream(Socket socket) throws IOException {
+        socket.setSoTimeout(3000);
+        return new StunTestClient(null, socket, (InetSocketAddress) socket.getRemoteSocketAddress());
+    }
+
     /** The client's own address: what the server must report as reflexive address on loopback. */
     public InetSocketAddress localAddress() {
         return udp != null ? (InetSocketAddress) udp.getLocalSocketAddress()
