@@ -207,8 +207,10 @@ final class TcpRelay {
         if (server != null) {
             pipeline.remove(server);
         }
-        if (pipeline.get("idle") != null) {
-            pipeline.remove("idle");
+        for (String name : new String[] {"idle", "backpressure"}) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
         }
         TcpRelaySockets.pipe(data, connection.channel);
         if (pipeline.get("framer") != null) {

@@ -146,7 +146,7 @@ public final class TraverseServer implements AutoCloseable {
             NatDiscovery natDiscovery = new NatDiscovery();
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
                     new BindingHandler(responder, natDiscovery));
-            Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics);
+            Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics, config.limits());
             for (ListenerConfig listener : config.listeners()) {
                 InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
                 switch (listener.protocol()) {
