@@ -13,12 +13,19 @@ import io.traverse.stun.Method;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.TransactionId;
 import io.traverse.stun.codec.StunEncoder;
+import io.traverse.transport.TlsTestCertificates;
+import io.traverse.transport.TlsTestCertificates.PemPair;
+import io.traverse.turn.TransportProtocol;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -108,7 +115,144 @@ class ResourceExhaustionTest {
         }
     }
 
+    /** Connections from one IP beyond its cap are closed at accept and counted; another IP is still served. */
+    @Test
+    void connectionsPerIpAreCapped() throws Exception {
+        try (TestServer server = TestServer.start("", Map.of("limits.streams.max-connections-per-ip", "5"))) {
+            List<Socket> held = open(server.tcp4(), "127.0.0.1", 20);
+            try {
+                assertEquals(15, refused(held), "connections past 5 from 127.0.0.1 are closed at once");
+                assertEquals(15, server.metrics().refusedCount(Limit.STREAM_CONNECTIONS_PER_IP));
+                assertEquals(5, server.metrics().streamConnections());
+                bindingFrom(server.tcp4(), "127.0.0.2");
+            } finally {
+                closeAll(held);
+            }
+        }
+    }
+
+    /** The server-wide cap on stream connections. */
+    @Test
+    void connectionsInTotalAreCapped() throws Exception {
+        try (TestServer server = TestServer.start("", Map.of("limits.streams.max-connections", "8"))) {
+            List<Socket> held = new ArrayList<>(open(server.tcp4(), "127.0.0.1", 4));
+            held.addAll(open(server.tcp4(), "127.0.0.2", 4));
+            held.addAll(open(server.tcp4(), "127.0.0.3", 4));
+            try {
+                assertEquals(4, refused(held));
+                assertEquals(4, server.metrics().refusedCount(Limit.STREAM_CONNECTIONS));
+                assertEquals(8, server.metrics().streamConnections());
+            } finally {
+                closeAll(held);
+            }
+            binding(server.tcp4());
+        }
+    }
+
+    /** Connections that never allocate: at most {@code max-without-allocation} are held. */
+    @Test
+    void connectionsWithoutAllocationAreCapped() throws Exception {
+        try (TestServer server = TestServer.start("", Map.of("limits.streams.max-without-allocation", "3"))) {
+            List<Socket> held = open(server.tcp4(), "127.0.0.1", 6);
+            try {
+                assertEquals(3, refused(held));
+                assertEquals(3, server.metrics().refusedCount(Limit.STREAM_WITHOUT_ALLOCATION));
+            } finally {
+                closeAll(held);
+            }
+            binding(server.tcp4());
+        }
+    }
+
+    /** A connection is closed {@code allocate-within} after it opened unless it allocated, however busy it is. */
+    @Test
+    void connectionsMustAllocateInTime() throws Exception {
+        try (TestServer server = TestServer.start("", Map.of("limits.streams.allocate-within", "1500ms"));
+                StunTestClient busy = StunTestClient.tcp(server.tcp4())) {
+            long start = System.nanoTime();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
+                try {
+                    busy.exchange(StunEncoder.encode(bindingRequest()));
+                    Thread.sleep(200);
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            assertTrue(closed, "a connection that only sends Binding requests is closed");
+            assertTrue(System.nanoTime() - start >= Duration.ofMillis(1400).toNanos(), "not before the deadline");
+            assertEquals(1, server.metrics().refusedCount(Limit.STREAM_ALLOCATE_DEADLINE));
+        }
+    }
+
+    /** TLS connections that never finish their handshake hold at most {@code max-tls-handshakes} slots. */
+    @Test
+    void tlsHandshakesInProgressAreCapped() throws Exception {
+        PemPair certificate = TlsTestCertificates.write(dir, "server", "localhost");
+        try (TestServer server = TurnFixture.start(dir, Map.of("listeners", "tls://127.0.0.1:0",
+                "tls.certificate", certificate.certificate().toString(),
+                "tls.private-key", certificate.key().toString(),
+                "limits.streams.max-tls-handshakes", "4"))) {
+            InetSocketAddress tls = server.server().address(TransportProtocol.TLS, false);
+            List<Socket> silent = open(tls, "127.0.0.1", 10);
+            try {
+                assertEquals(6, refused(silent), "connections past 4 silent handshakes are closed at once");
+                assertEquals(6, server.metrics().refusedCount(Limit.TLS_HANDSHAKES));
+            } finally {
+                closeAll(silent);
+            }
+            try (TlsTestClient client = TlsTestClient.connect(tls)) {
+                assertEquals(MessageType.successResponse(Method.BINDING), client.binding().type());
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------ helpers
+
+    /** {@code count} TCP connections to {@code server} from {@code source}. */
+    static List<Socket> open(InetSocketAddress server, String source, int count) throws IOException {
+        List<Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Socket s = new Socket();
+            s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
+            s.connect(server, 3000);
+            sockets.add(s);
+        }
+        return sockets;
+    }
+
+    /** How many of {@code sockets} the server closed: those that read end-of-stream (or a reset) at once. */
+    static int refused(List<Socket> sockets) throws IOException {
+        int refused = 0;
+        for (Socket s : sockets) {
+            s.setSoTimeout(300);
+            try {
+                if (s.getInputStream().read() < 0) {
+                    refused++;
+                }
+            } catch (SocketTimeoutException open) {
+                // held open by the server
+            } catch (IOException reset) {
+                refused++;
+            }
+        }
+        return refused;
+    }
+
+    static void closeAll(List<Socket> sockets) throws IOException {
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
+
+    /** A Binding over TCP from {@code source} must be answered. */
+    static void bindingFrom(InetSocketAddress server, String source) throws Exception {
+        try (Socket s = open(server, source, 1).get(0);
+                StunTestClient client = StunTestClient.stream(s)) {
+            StunMessage response = client.exchange(StunEncoder.encode(bindingRequest()));
+            assertEquals(MessageType.successResponse(Method.BINDING), response.type());
+        }
+    }
 
     /** Bytes held by Netty's default allocator (direct and heap): where queued writes live. */
     static long bufferMemory() {
