@@ -138,7 +138,7 @@ public final class TraverseServer implements AutoCloseable {
             StunResponder responder = new StunResponder(metrics, config.server().software());
             TurnService[] turnRef = new TurnService[1];
             TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> turnRef[0].policy(), responder, clock,
-                    metrics);
+                    metrics, config.limits().tcpRelay());
             AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), tcpRelay,
                     families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);
             turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate, tcpRelay);
