@@ -42,9 +42,9 @@ public final class Listeners {
     private final AllocationRegistry registry;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
-    private final LimitsConfig limits;
     private final StreamLimits streamLimits;
     private final StreamBackpressure backpressure;
+    private final DtlsLimits dtlsLimits;
 
     public Listeners(IoTransport io, EventLoopGroup group, StunHandler dispatcher, AllocationRegistry registry,
             TurnClock clock, TraverseMetrics metrics, LimitsConfig limits) {
@@ -54,9 +54,9 @@ public final class Listeners {
         this.registry = registry;
         this.clock = clock;
         this.metrics = metrics;
-        this.limits = limits;
         this.streamLimits = new StreamLimits(limits.streams(), metrics);
         this.backpressure = new StreamBackpressure(limits.streams().maxPendingBytes(), metrics);
+        this.dtlsLimits = new DtlsLimits(limits.dtls(), metrics);
     }
 
     private ChannelDataRelay newRelay() {
@@ -88,7 +88,8 @@ public final class Listeners {
         List<Channel> channels;
         try {
             channels = bindDatagram(address,
-                    () -> new DtlsServerHandler(dtls, dispatcher, newRelay(), registry, clock, metrics));
+                    () -> new DtlsServerHandler(dtls, dispatcher, newRelay(), registry, clock, metrics,
+                            dtlsLimits));
         } catch (RuntimeException | InterruptedException e) {
             dtls.executor().shutdownNow();
             throw e;

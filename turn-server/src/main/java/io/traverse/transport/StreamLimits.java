@@ -103,7 +103,8 @@ final class StreamLimits {
         return withoutAllocation.get();
     }
 
-    private static boolean tryIncrement(AtomicInteger counter, int max) {
+    /** Adds one to {@code counter} unless it already holds {@code max}. */
+    static boolean tryIncrement(AtomicInteger counter, int max) {
         for (;;) {
             int n = counter.get();
             if (n >= max) {

@@ -13,6 +13,8 @@ import io.traverse.stun.Method;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.TransactionId;
 import io.traverse.stun.codec.StunEncoder;
+import io.traverse.stun.codec.StunDecoder;
+import io.traverse.transport.DtlsTestClient;
 import io.traverse.transport.TlsTestCertificates;
 import io.traverse.transport.TlsTestCertificates.PemPair;
 import io.traverse.turn.TransportProtocol;
@@ -27,6 +29,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -207,7 +212,80 @@ class ResourceExhaustionTest {
         }
     }
 
+    /**
+     * DTLS clients from one address that start handshakes and stall hold at most {@code max-handshakes-per-ip} of the
+     * handshake pool (32 threads): a client from another address still gets its association at once, instead of
+     * waiting for the stalled handshakes to time out.
+     */
+    @Test
+    void dtlsHandshakesPerIpCannotTakeThePool() throws Exception {
+        PemPair certificate = TlsTestCertificates.write(dir, "server", "localhost");
+        try (TestServer server = TurnFixture.start(dir, Map.of("listeners", "dtls://127.0.0.1:0",
+                "tls.certificate", certificate.certificate().toString(),
+                "tls.private-key", certificate.key().toString(),
+                "tls.handshake-timeout", "60s",
+                "limits.dtls.max-handshakes-per-ip", "3"))) {
+            InetSocketAddress dtls = server.server().address(TransportProtocol.DTLS, false);
+            List<AutoCloseable> stalled = new ArrayList<>();
+            try {
+                for (int i = 0; i < 40; i++) {
+                    stalled.add(DtlsTestClient.stalled(dtls));
+                }
+                awaitAtLeast(() -> server.metrics().refusedCount(Limit.DTLS_HANDSHAKES_PER_IP), 37);
+                CompletableFuture<StunMessage> other = CompletableFuture.supplyAsync(() -> {
+                    try (DtlsTestClient client = DtlsTestClient.connectFrom(dtls, InetAddress.getByName("127.0.0.2"),
+                            List.of())) {
+                        client.send(StunEncoder.encode(bindingRequest()));
+                        return StunDecoder.decode(client.receive(3000)).message();
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                });
+                assertEquals(MessageType.successResponse(Method.BINDING), other.get(10, TimeUnit.SECONDS).type());
+            } finally {
+                for (AutoCloseable c : stalled) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** Established DTLS associations are capped per source and in total; refusals are counted under each. */
+    @Test
+    void dtlsAssociationsAreCapped() throws Exception {
+        PemPair certificate = TlsTestCertificates.write(dir, "server", "localhost");
+        try (TestServer server = TurnFixture.start(dir, Map.of("listeners", "dtls://127.0.0.1:0",
+                "tls.certificate", certificate.certificate().toString(),
+                "tls.private-key", certificate.key().toString(),
+                "limits.dtls.max-associations-per-ip", "2",
+                "limits.dtls.max-associations", "3"))) {
+            InetSocketAddress dtls = server.server().address(TransportProtocol.DTLS, false);
+            InetAddress one = InetAddress.getByName("127.0.0.1");
+            try (DtlsTestClient a = DtlsTestClient.connectFrom(dtls, one, List.of());
+                    DtlsTestClient b = DtlsTestClient.connectFrom(dtls, one, List.of());
+                    AutoCloseable third = DtlsTestClient.stalled(dtls)) {
+                awaitAtLeast(() -> server.metrics().refusedCount(Limit.DTLS_ASSOCIATIONS_PER_IP), 1);
+                try (DtlsTestClient c = DtlsTestClient.connectFrom(dtls, InetAddress.getByName("127.0.0.2"),
+                        List.of());
+                        AutoCloseable fourth = DtlsTestClient.stalledFrom(dtls, InetAddress.getByName("127.0.0.3"))) {
+                    awaitAtLeast(() -> server.metrics().refusedCount(Limit.DTLS_ASSOCIATIONS), 1);
+                    c.send(StunEncoder.encode(bindingRequest()));
+                    assertEquals(MessageType.successResponse(Method.BINDING),
+                            StunDecoder.decode(c.receive(3000)).message().type());
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------ helpers
+
+    static void awaitAtLeast(java.util.function.DoubleSupplier value, double expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (value.getAsDouble() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(value.getAsDouble() >= expected, "expected at least " + expected + ", got " + value.getAsDouble());
+    }
 
     /** {@code count} TCP connections to {@code server} from {@code source}. */
     static List<Socket> open(InetSocketAddress server, String source, int count) throws IOException {
