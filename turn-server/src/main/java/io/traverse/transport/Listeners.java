@@ -178,6 +178,7 @@ public final class Listeners {
                     ssl = certificates.sslContext().newHandler(ch.alloc());
                 } catch (RuntimeException e) {
                     streamLimits.handshakeDone();
+                    streamLimits.allocated();
                     throw e;
                 }
                 ssl.setHandshakeTimeoutMillis(handshakeMillis);

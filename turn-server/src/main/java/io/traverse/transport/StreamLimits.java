@@ -76,12 +76,17 @@ final class StreamLimits {
         withoutAllocation.decrementAndGet();
     }
 
-    /** Starts counting a TLS handshake, or closes the connection and counts the refusal; released by the caller. */
+    /**
+     * Starts counting a TLS handshake of a connection {@link #admit admitted} just before, or closes it (releasing
+     * its "without allocation" count too, as no handler will) and counts the refusal. An admitted handshake is
+     * released with {@link #handshakeDone}.
+     */
     boolean admitHandshake(Channel channel) {
         if (tryIncrement(handshakes, config.maxTlsHandshakes())) {
             return true;
         }
         metrics.refused(Limit.TLS_HANDSHAKES);
+        withoutAllocation.decrementAndGet();
         channel.close();
         return false;
     }

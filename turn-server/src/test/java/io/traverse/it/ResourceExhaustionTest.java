@@ -197,7 +197,9 @@ class ResourceExhaustionTest {
         try (TestServer server = TurnFixture.start(dir, Map.of("listeners", "tls://127.0.0.1:0",
                 "tls.certificate", certificate.certificate().toString(),
                 "tls.private-key", certificate.key().toString(),
-                "limits.streams.max-tls-handshakes", "4"))) {
+                "limits.streams.max-tls-handshakes", "4",
+                // a refused handshake must give its "without allocation" count back, or the last client is refused
+                "limits.streams.max-without-allocation", "5"))) {
             InetSocketAddress tls = server.server().address(TransportProtocol.TLS, false);
             List<Socket> silent = open(tls, "127.0.0.1", 10);
             try {
