@@ -12,8 +12,8 @@ import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.TransactionId;
-import io.traverse.stun.codec.StunEncoder;
 import io.traverse.stun.codec.StunDecoder;
+import io.traverse.stun.codec.StunEncoder;
 import io.traverse.transport.DtlsTestClient;
 import io.traverse.transport.TlsTestCertificates;
 import io.traverse.transport.TlsTestCertificates.PemPair;
@@ -150,6 +150,7 @@ class ResourceExhaustionTest {
             } finally {
                 closeAll(held);
             }
+            awaitNoStreams(server);
             binding(server.tcp4());
         }
     }
@@ -165,6 +166,7 @@ class ResourceExhaustionTest {
             } finally {
                 closeAll(held);
             }
+            awaitNoStreams(server);
             binding(server.tcp4());
         }
     }
@@ -193,13 +195,10 @@ class ResourceExhaustionTest {
     /** TLS connections that never finish their handshake hold at most {@code max-tls-handshakes} slots. */
     @Test
     void tlsHandshakesInProgressAreCapped() throws Exception {
-        PemPair certificate = TlsTestCertificates.write(dir, "server", "localhost");
-        try (TestServer server = TurnFixture.start(dir, Map.of("listeners", "tls://127.0.0.1:0",
-                "tls.certificate", certificate.certificate().toString(),
-                "tls.private-key", certificate.key().toString(),
+        try (TestServer server = secureServer("tls",
                 "limits.streams.max-tls-handshakes", "4",
                 // a refused handshake must give its "without allocation" count back, or the last client is refused
-                "limits.streams.max-without-allocation", "5"))) {
+                "limits.streams.max-without-allocation", "5")) {
             InetSocketAddress tls = server.server().address(TransportProtocol.TLS, false);
             List<Socket> silent = open(tls, "127.0.0.1", 10);
             try {
@@ -208,6 +207,7 @@ class ResourceExhaustionTest {
             } finally {
                 closeAll(silent);
             }
+            awaitNoStreams(server);
             try (TlsTestClient client = TlsTestClient.connect(tls)) {
                 assertEquals(MessageType.successResponse(Method.BINDING), client.binding().type());
             }
@@ -221,12 +221,9 @@ class ResourceExhaustionTest {
      */
     @Test
     void dtlsHandshakesPerIpCannotTakeThePool() throws Exception {
-        PemPair certificate = TlsTestCertificates.write(dir, "server", "localhost");
-        try (TestServer server = TurnFixture.start(dir, Map.of("listeners", "dtls://127.0.0.1:0",
-                "tls.certificate", certificate.certificate().toString(),
-                "tls.private-key", certificate.key().toString(),
+        try (TestServer server = secureServer("dtls",
                 "tls.handshake-timeout", "60s",
-                "limits.dtls.max-handshakes-per-ip", "3"))) {
+                "limits.dtls.max-handshakes-per-ip", "3")) {
             InetSocketAddress dtls = server.server().address(TransportProtocol.DTLS, false);
             List<AutoCloseable> stalled = new ArrayList<>();
             try {
@@ -255,12 +252,9 @@ class ResourceExhaustionTest {
     /** Established DTLS associations are capped per source and in total; refusals are counted under each. */
     @Test
     void dtlsAssociationsAreCapped() throws Exception {
-        PemPair certificate = TlsTestCertificates.write(dir, "server", "localhost");
-        try (TestServer server = TurnFixture.start(dir, Map.of("listeners", "dtls://127.0.0.1:0",
-                "tls.certificate", certificate.certificate().toString(),
-                "tls.private-key", certificate.key().toString(),
+        try (TestServer server = secureServer("dtls",
                 "limits.dtls.max-associations-per-ip", "2",
-                "limits.dtls.max-associations", "3"))) {
+                "limits.dtls.max-associations", "3")) {
             InetSocketAddress dtls = server.server().address(TransportProtocol.DTLS, false);
             InetAddress one = InetAddress.getByName("127.0.0.1");
             try (DtlsTestClient a = DtlsTestClient.connectFrom(dtls, one, List.of());
@@ -280,6 +274,27 @@ class ResourceExhaustionTest {
     }
 
     // ------------------------------------------------------------------------------------ helpers
+
+    /** A TURN test server with one {@code protocol} (tls or dtls) listener on 127.0.0.1 and {@code settings}. */
+    private TestServer secureServer(String protocol, String... settings) throws Exception {
+        PemPair certificate = TlsTestCertificates.write(dir, "server", "localhost");
+        Map<String, String> overrides = new java.util.HashMap<>(Map.of("listeners", protocol + "://127.0.0.1:0",
+                "tls.certificate", certificate.certificate().toString(),
+                "tls.private-key", certificate.key().toString()));
+        for (int i = 0; i < settings.length; i += 2) {
+            overrides.put(settings[i], settings[i + 1]);
+        }
+        return TurnFixture.start(dir, overrides);
+    }
+
+    /** Waits until the server saw every stream connection close (it releases their counts then). */
+    static void awaitNoStreams(TestServer server) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (server.metrics().streamConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, server.metrics().streamConnections(), "stream connections still open");
+    }
 
     static void awaitAtLeast(java.util.function.DoubleSupplier value, double expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
