@@ -1,5 +1,6 @@
 package io.traverse.admin;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -16,6 +17,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.traverse.config.AdminConfig;
+import io.traverse.metrics.TraverseMetrics;
+import io.traverse.metrics.TraverseMetrics.Limit;
+import io.traverse.util.SourceCounts;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -32,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It runs on its own single NIO thread, apart from the relay's event loops, so a slow scrape never
  * delays a relayed packet. Requests are small and bounded: request line 4 KiB, headers 8 KiB, body 8 KiB
- * (larger ones get 413), at most {@value #MAX_CONNECTIONS} connections, and a connection idle for
- * {@value #IDLE_SECONDS} s is closed.
+ * (larger ones get 413), at most {@value #MAX_CONNECTIONS} connections and {@code admin.max-connections-per-ip}
+ * from one address, a request must arrive whole within {@code admin.request-timeout} of its first byte, and a
+ * connection idle for {@value #IDLE_SECONDS} s is closed.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -86,6 +92,10 @@ public final class AdminServer implements AutoCloseable {
         BearerToken token = bearerTokenFile == null ? null : BearerToken.read(bearerTokenFile);
         AdminHandler handler = new AdminHandler(registry, ready, token);
         AtomicInteger connections = new AtomicInteger();
+        SourceCounts perIp = new SourceCounts(config.maxConnectionsPerIp());
+        Counter perIpRefused = refusals(registry, Limit.ADMIN_CONNECTIONS_PER_IP);
+        Counter timedOut = refusals(registry, Limit.ADMIN_REQUEST_TIMEOUT);
+        long requestTimeoutNanos = config.requestTimeout().toNanos();
         InetSocketAddress bindAddress = new InetSocketAddress(config.address(), config.port());
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("traverse-admin", true),
@@ -103,11 +113,19 @@ public final class AdminServer implements AutoCloseable {
                             ch.close();
                             return;
                         }
+                        InetAddress source = ch.remoteAddress().getAddress();
+                        if (!perIp.tryAcquire(source)) {
+                            perIpRefused.increment();
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> perIp.release(source));
                         ch.pipeline().addLast(
                                 new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS),
                                 new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CONTENT),
-                                new HttpObjectAggregator(MAX_CONTENT),
-                                handler);
+                                new HttpObjectAggregator(MAX_CONTENT));
+                        ch.pipeline().addLast("admin", handler);
+                        RequestDeadline.install(ch.pipeline(), "admin", requestTimeoutNanos, timedOut);
                     }
                 });
         ChannelFuture bind = bootstrap.bind(bindAddress).awaitUninterruptibly();
@@ -121,6 +139,14 @@ public final class AdminServer implements AutoCloseable {
         LOG.info("admin endpoint listening on {} (/metrics, /healthz, /readyz){}", server.address,
                 token == null ? "" : ", bearer token required");
         return server;
+    }
+
+    /** The counter of {@link TraverseMetrics#LIMIT_REFUSALS} for {@code limit} (the same one TraverseMetrics made). */
+    private static Counter refusals(PrometheusMeterRegistry registry, Limit limit) {
+        return Counter.builder(TraverseMetrics.LIMIT_REFUSALS)
+                .description("Connections, handshakes and requests refused or closed by a resource limit")
+                .tag(TraverseMetrics.TAG_LIMIT, limit.tag())
+                .register(registry);
     }
 
     /** The address the endpoint listens on (with the port the OS chose when the config said 0). */

@@ -32,10 +32,11 @@ final class ConfigBinder {
         LoggingConfig logging = logging(b.section(m, "logging"));
         NatDiscoveryConfig natDiscovery = natDiscovery(b.section(m, "nat-discovery"));
         DrainConfig drain = drain(b.section(m, "drain"));
+        LimitsConfig limits = limits(b.section(m, "limits"));
         m.finish();
         return b.construct("",
                 () -> new TraverseConfig(server, listeners, relay, auth, peers, tls, admin, logging, natDiscovery,
-                        drain),
+                        drain, limits),
                 null);
     }
 
@@ -190,8 +191,11 @@ final class ConfigBinder {
         InetAddress address = b.value(m, "address", d.address(), false, b::address);
         int port = b.value(m, "port", d.port(), false, b::integer);
         var tokenFile = b.value(m, "bearer-token-file", d.bearerTokenFile(), true, b::path);
+        int perIp = b.value(m, "max-connections-per-ip", d.maxConnectionsPerIp(), false, b::integer);
+        Duration requestTimeout = b.value(m, "request-timeout", d.requestTimeout(), false, b::duration);
         m.finish();
-        return b.construct("admin", () -> new AdminConfig(enabled, address, port, tokenFile), d);
+        return b.construct("admin", () -> new AdminConfig(enabled, address, port, tokenFile, perIp, requestTimeout),
+                d);
     }
 
     private LoggingConfig logging(MapReader m) {
@@ -200,5 +204,44 @@ final class ConfigBinder {
         LogFormat format = b.value(m, "format", d.format(), false, b.enumOf(LogFormat.class));
         m.finish();
         return b.construct("logging", () -> new LoggingConfig(level, format), d);
+    }
+
+    private LimitsConfig limits(MapReader m) {
+        LimitsConfig d = LimitsConfig.defaults();
+        LimitsConfig.Streams streams = streamLimits(b.section(m, "streams"), d.streams());
+        LimitsConfig.TcpRelay tcpRelay = tcpRelayLimits(b.section(m, "tcp-relay"), d.tcpRelay());
+        LimitsConfig.Dtls dtls = dtlsLimits(b.section(m, "dtls"), d.dtls());
+        m.finish();
+        return b.construct("limits", () -> new LimitsConfig(streams, tcpRelay, dtls), d);
+    }
+
+    private LimitsConfig.Streams streamLimits(MapReader m, LimitsConfig.Streams d) {
+        int max = b.value(m, "max-connections", d.maxConnections(), false, b::integer);
+        int perIp = b.value(m, "max-connections-per-ip", d.maxConnectionsPerIp(), false, b::integer);
+        int unallocated = b.value(m, "max-without-allocation", d.maxWithoutAllocation(), false, b::integer);
+        Duration within = b.value(m, "allocate-within", d.allocateWithin(), false, b::duration);
+        int handshakes = b.value(m, "max-tls-handshakes", d.maxTlsHandshakes(), false, b::integer);
+        int low = b.value(m, "write-buffer-low", d.writeBufferLow(), false, b::integer);
+        int high = b.value(m, "write-buffer-high", d.writeBufferHigh(), false, b::integer);
+        int pending = b.value(m, "max-pending-bytes", d.maxPendingBytes(), false, b::integer);
+        m.finish();
+        return b.construct(m.path(""), () -> new LimitsConfig.Streams(max, perIp, unallocated, within, handshakes,
+                low, high, pending), d);
+    }
+
+    private LimitsConfig.TcpRelay tcpRelayLimits(MapReader m, LimitsConfig.TcpRelay d) {
+        int perAllocation = b.value(m, "connects-per-second-per-allocation", d.connectsPerSecondPerAllocation(),
+                false, b::integer);
+        int server = b.value(m, "connects-per-second", d.connectsPerSecond(), false, b::integer);
+        m.finish();
+        return b.construct(m.path(""), () -> new LimitsConfig.TcpRelay(perAllocation, server), d);
+    }
+
+    private LimitsConfig.Dtls dtlsLimits(MapReader m, LimitsConfig.Dtls d) {
+        int max = b.value(m, "max-associations", d.maxAssociations(), false, b::integer);
+        int perIp = b.value(m, "max-associations-per-ip", d.maxAssociationsPerIp(), false, b::integer);
+        int handshakes = b.value(m, "max-handshakes-per-ip", d.maxHandshakesPerIp(), false, b::integer);
+        m.finish();
+        return b.construct(m.path(""), () -> new LimitsConfig.Dtls(max, perIp, handshakes), d);
     }
 }

@@ -24,7 +24,8 @@ public record TraverseConfig(
         AdminConfig admin,
         LoggingConfig logging,
         NatDiscoveryConfig natDiscovery,
-        DrainConfig drain) {
+        DrainConfig drain,
+        LimitsConfig limits) {
 
     public TraverseConfig {
         Validator v = new Validator();
@@ -37,6 +38,7 @@ public record TraverseConfig(
         v.notNull("logging", logging);
         v.notNull("nat-discovery", natDiscovery);
         v.notNull("drain", drain);
+        v.notNull("limits", limits);
         if (v.list("listeners", listeners)) {
             checkListeners(v, listeners, tls, admin);
         }
@@ -96,7 +98,8 @@ public record TraverseConfig(
                 AdminConfig.defaults(),
                 LoggingConfig.defaults(),
                 NatDiscoveryConfig.defaults(),
-                DrainConfig.defaults());
+                DrainConfig.defaults(),
+                LimitsConfig.defaults());
     }
 
     /** udp://0.0.0.0:3478, udp://[::]:3478, tcp://0.0.0.0:3478, tcp://[::]:3478. */

@@ -70,6 +70,13 @@ public final class TraverseMetrics {
     public static final String AUTH_FAILED = "traverse.auth.failed";
     /** Counter: TLS/DTLS handshakes, tags {@code protocol} ({@code tls}, {@code dtls}), {@code outcome}. */
     public static final String HANDSHAKES = "traverse.handshakes";
+    /**
+     * Counter: connections, handshakes and requests refused or closed by a resource limit, tag {@code limit}
+     * ({@link Limit}); docs/security.md lists each limit.
+     */
+    public static final String LIMIT_REFUSALS = "traverse.limit.refusals";
+    /** Gauge: client stream connections (TCP and TLS) open now. */
+    public static final String STREAM_CONNECTIONS = "traverse.stream.connections";
 
     // ------------------------------------------------------------------------------------ tags
 
@@ -81,6 +88,7 @@ public final class TraverseMetrics {
     public static final String TAG_FAMILY = "family";
     public static final String TAG_PROTOCOL = "protocol";
     public static final String TAG_OUTCOME = "outcome";
+    public static final String TAG_LIMIT = "limit";
 
     /** The tag value for anything outside a tag's known set. */
     public static final String OTHER = "other";
@@ -121,7 +129,9 @@ public final class TraverseMetrics {
         RATE_LIMITED("rate_limited"),
         UNKNOWN_CHANNEL("unknown_channel"),
         /** A peer datagram that could not be encoded for the client (RelayPeerHandler). */
-        ENCODE_FAILED("encode_failed");
+        ENCODE_FAILED("encode_failed"),
+        /** Peer → client datagram for a client whose outbound buffer is above its high water mark. */
+        CLIENT_BACKLOG("client_backlog");
 
         private final String tag;
 
@@ -134,7 +144,49 @@ public final class TraverseMetrics {
         }
     }
 
+    /** A resource limit that refused or closed something; the tag value of {@link #LIMIT_REFUSALS}. */
+    public enum Limit {
+        /** {@code limits.streams.max-connections}: a TCP/TLS connection refused at accept. */
+        STREAM_CONNECTIONS("stream_connections"),
+        /** {@code limits.streams.max-connections-per-ip}. */
+        STREAM_CONNECTIONS_PER_IP("stream_connections_per_ip"),
+        /** {@code limits.streams.max-without-allocation}. */
+        STREAM_WITHOUT_ALLOCATION("stream_without_allocation"),
+        /** {@code limits.streams.allocate-within}: closed for not allocating in time. */
+        STREAM_ALLOCATE_DEADLINE("stream_allocate_deadline"),
+        /** {@code limits.streams.max-tls-handshakes}. */
+        TLS_HANDSHAKES("tls_handshakes"),
+        /** {@code limits.streams.max-pending-bytes}: closed for not reading what it is sent. */
+        STREAM_PENDING_BYTES("stream_pending_bytes"),
+        /** {@code limits.tcp-relay.connects-per-second-per-allocation}. */
+        CONNECT_RATE_ALLOCATION("connect_rate_allocation"),
+        /** {@code limits.tcp-relay.connects-per-second}. */
+        CONNECT_RATE_SERVER("connect_rate_server"),
+        /** {@code limits.dtls.max-associations}. */
+        DTLS_ASSOCIATIONS("dtls_associations"),
+        /** {@code limits.dtls.max-associations-per-ip}. */
+        DTLS_ASSOCIATIONS_PER_IP("dtls_associations_per_ip"),
+        /** {@code limits.dtls.max-handshakes-per-ip}. */
+        DTLS_HANDSHAKES_PER_IP("dtls_handshakes_per_ip"),
+        /** {@code admin.max-connections-per-ip}. */
+        ADMIN_CONNECTIONS_PER_IP("admin_connections_per_ip"),
+        /** {@code admin.request-timeout}: closed for not sending a whole request in time. */
+        ADMIN_REQUEST_TIMEOUT("admin_request_timeout");
+
+        private final String tag;
+
+        Limit(String tag) {
+            this.tag = tag;
+        }
+
+        public String tag() {
+            return tag;
+        }
+    }
+
     private final MeterRegistry registry;
+    private final Map<Limit, Counter> limitRefusals = new EnumMap<>(Limit.class);
+    private final AtomicLong streamConnections = new AtomicLong();
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
     private final Counter packetsToPeer;
     private final Counter packetsToClient;
@@ -251,6 +303,38 @@ public final class TraverseMetrics {
         channelsBound = Counter.builder(CHANNELS_BOUND)
                 .description("Channels bound (rebinds of a live channel not counted)")
                 .register(registry);
+        for (Limit limit : Limit.values()) {
+            limitRefusals.put(limit, Counter.builder(LIMIT_REFUSALS)
+                    .description("Connections, handshakes and requests refused or closed by a resource limit")
+                    .tag(TAG_LIMIT, limit.tag())
+                    .register(registry));
+        }
+        Gauge.builder(STREAM_CONNECTIONS, streamConnections, AtomicLong::doubleValue)
+                .description("Client TCP and TLS connections open now")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    // ------------------------------------------------------------------------------------ limits
+
+    /** Counts one refusal (or close) by {@code limit}. */
+    public void refused(Limit limit) {
+        limitRefusals.get(limit).increment();
+    }
+
+    /** Refusals counted for {@code limit}. */
+    public double refusedCount(Limit limit) {
+        return limitRefusals.get(limit).count();
+    }
+
+    /** A client stream connection opened (+1) or closed (-1). */
+    public void streamConnection(int delta) {
+        streamConnections.addAndGet(delta);
+    }
+
+    /** Client stream connections open now. */
+    public long streamConnections() {
+        return streamConnections.get();
     }
 
     /** Metrics into a private in-memory registry (tests, tools). */

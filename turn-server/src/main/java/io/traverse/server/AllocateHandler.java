@@ -41,6 +41,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -384,13 +385,14 @@ final class AllocateHandler {
                 return;
             }
             int p = port.getAsInt();
-            bind(primary, p, () -> bindSecondary(0), () -> {
-                ports.bindFailed(p);
+            bind(primary, p, () -> bindSecondary(0), inUse -> {
+                ports.bindFailed(p, inUse);
                 if (reservation != null) {
                     ports.claim(reservation.value()).ifPresent(ports::release);
                     reservation = null;
                 }
-                if (claimedPort < 0 && attempt + 1 < BIND_ATTEMPTS) {
+                // Another port helps only when this one was taken; EMFILE and the like fail the same everywhere.
+                if (inUse && claimedPort < 0 && attempt + 1 < BIND_ATTEMPTS) {
                     bindPrimary(attempt + 1);
                 } else {
                     fail(ErrorCode.INSUFFICIENT_CAPACITY);
@@ -417,9 +419,9 @@ final class AllocateHandler {
                 return;
             }
             int p = port.getAsInt();
-            bind(secondary, p, this::finish, () -> {
-                secondary.ports().bindFailed(p);
-                if (attempt + 1 < BIND_ATTEMPTS) {
+            bind(secondary, p, this::finish, inUse -> {
+                secondary.ports().bindFailed(p, inUse);
+                if (inUse && attempt + 1 < BIND_ATTEMPTS) {
                     bindSecondary(attempt + 1);
                 } else {
                     addressError = new AddressErrorCode(RequestedAddressFamily.IPV6, 508, "Insufficient Capacity");
@@ -428,7 +430,8 @@ final class AllocateHandler {
             });
         }
 
-        private void bind(RelayFamily family, int port, Runnable next, Runnable retry) {
+        /** Binds; on failure {@code failed} learns whether the port was in use (EADDRINUSE) or something else. */
+        private void bind(RelayFamily family, int port, Runnable next, Consumer<Boolean> failed) {
             InetSocketAddress address = new InetSocketAddress(family.bind(), port);
             ChannelFuture future = session.isTcp() ? tcpRelay.listen(session, address)
                     : relaySockets.bind(session, address, dontFragment);
@@ -439,7 +442,7 @@ final class AllocateHandler {
                     next.run();
                 } else {
                     LOG.debug("relay bind {} failed: {}", address, f.cause().toString());
-                    retry.run();
+                    failed.accept(RelaySockets.addressInUse(f.cause()));
                 }
             });
         }

@@ -6,9 +6,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.traverse.net.IpAddresses;
-import io.traverse.metrics.TraverseMetrics;
+import io.traverse.config.LimitsConfig;
 import io.traverse.metrics.TraverseMetrics.DropReason;
+import io.traverse.metrics.TraverseMetrics.Limit;
+import io.traverse.metrics.TraverseMetrics;
+import io.traverse.net.IpAddresses;
 import io.traverse.stun.ErrorCode;
 import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
@@ -25,6 +27,7 @@ import io.traverse.transport.TcpRelaySockets;
 import io.traverse.turn.Allocation;
 import io.traverse.turn.PeerPolicy;
 import io.traverse.turn.TurnClock;
+import io.traverse.util.TokenBucket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -52,19 +55,30 @@ final class TcpRelay {
     /** Unbound peer connections an allocation may hold (floods of inbound connections are refused). */
     static final int MAX_PENDING_PER_ALLOCATION = 64;
 
-    /** A peer connection, before and after ConnectionBind. */
+    /**
+     * A peer connection: its slot is taken when a Connect starts (no channel yet), so pipelined Connects see it; it
+     * gets its channel and CONNECTION-ID once connected (or accepted), before and after ConnectionBind.
+     */
     private static final class PeerConnection {
-        final int id;
+        int id;
         final Allocation allocation;
-        final Channel channel;
+        Channel channel;
         final InetSocketAddress peer;
         ScheduledFuture<?> timeout;
 
-        PeerConnection(int id, Allocation allocation, Channel channel, InetSocketAddress peer) {
-            this.id = id;
+        PeerConnection(Allocation allocation, InetSocketAddress peer) {
             this.allocation = allocation;
-            this.channel = channel;
             this.peer = peer;
+        }
+    }
+
+    /** An allocation's peer connections (connecting, unbound and bound) by peer, and its Connect budget. */
+    private static final class AllocationConnections {
+        final Map<InetSocketAddress, PeerConnection> byPeer = new ConcurrentHashMap<>();
+        final TokenBucket connects;
+
+        AllocationConnections(int connectsPerSecond) {
+            this.connects = new TokenBucket(connectsPerSecond);
         }
     }
 
@@ -77,15 +91,20 @@ final class TcpRelay {
     /** Unbound peer connections by CONNECTION-ID (ConnectionBind arrives on another connection, maybe another loop). */
     private final Map<Integer, PeerConnection> pending = new ConcurrentHashMap<>();
     /** Live peer connections by allocation id and peer address (446 detection). */
-    private final Map<Long, Map<InetSocketAddress, PeerConnection>> byAllocation = new ConcurrentHashMap<>();
+    private final Map<Long, AllocationConnections> byAllocation = new ConcurrentHashMap<>();
+    private final LimitsConfig.TcpRelay limits;
+    /** {@code limits.tcp-relay.connects-per-second}: every Connect of the server draws from it. */
+    private final TokenBucket serverConnects;
 
     TcpRelay(TcpRelaySockets sockets, Supplier<PeerPolicy> policy, Responder responder, TurnClock clock,
-            TraverseMetrics metrics) {
+            TraverseMetrics metrics, LimitsConfig.TcpRelay limits) {
         this.sockets = sockets;
         this.policy = policy;
         this.responder = responder;
         this.clock = clock;
         this.metrics = metrics;
+        this.limits = limits;
+        this.serverConnects = new TokenBucket(limits.connectsPerSecond());
     }
 
     /** Binds the listening socket of a TCP allocation at {@code address} on the client's loop. */
@@ -113,12 +132,13 @@ final class TcpRelay {
             channel.close();
             return;
         }
-        Map<InetSocketAddress, PeerConnection> live = connections(allocation);
-        if (live.size() >= MAX_PENDING_PER_ALLOCATION || live.containsKey(peer)) {
+        Map<InetSocketAddress, PeerConnection> live = connections(allocation).byPeer;
+        PeerConnection connection = new PeerConnection(allocation, peer);
+        if (live.size() >= MAX_PENDING_PER_ALLOCATION || live.putIfAbsent(peer, connection) != null) {
             channel.close();
             return;
         }
-        PeerConnection connection = register(session, allocation, channel, peer);
+        register(session, connection, channel);
         StunMessage attempt = StunMessage.builder(MessageType.indication(Method.CONNECTION_ATTEMPT),
                         TransactionId.random())
                 .add(new XorPeerAddress(peer))
@@ -147,13 +167,29 @@ final class TcpRelay {
             responder.error(link, decoded, auth, ErrorCode.FORBIDDEN);
             return;
         }
-        Map<InetSocketAddress, PeerConnection> live = connections(allocation);
-        if (live.containsKey(target)) {
+        AllocationConnections connections = connections(allocation);
+        long now = clock.nanos();
+        if (!connections.connects.tryAcquire(now)) {
+            // Each Connect opens a TCP connection from the server: limits.tcp-relay bounds how fast.
+            metrics.refused(Limit.CONNECT_RATE_ALLOCATION);
+            responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
+            return;
+        }
+        if (!serverConnects.tryAcquire(now)) {
+            metrics.refused(Limit.CONNECT_RATE_SERVER);
+            responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
+            return;
+        }
+        Map<InetSocketAddress, PeerConnection> live = connections.byPeer;
+        // The slot is taken now, before connecting, so Connects pipelined behind this one see it.
+        PeerConnection connection = new PeerConnection(allocation, target);
+        if (live.putIfAbsent(target, connection) != null) {
             // "If a connection to the peer already exists ... 446 (Connection Already Exists)."
             responder.error(link, decoded, auth, ErrorCode.CONNECTION_ALREADY_EXISTS);
             return;
         }
-        if (live.size() >= MAX_PENDING_PER_ALLOCATION) {
+        if (live.size() > MAX_PENDING_PER_ALLOCATION) {
+            live.remove(target, connection);
             responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
             return;
         }
@@ -163,6 +199,7 @@ final class TcpRelay {
         future.addListener(f -> {
             if (!f.isSuccess() || allocation.isExpired(clock.nanos())) {
                 // "If the connection attempt fails or times out, 447 (Connection Timeout or Failure)."
+                live.remove(target, connection);
                 future.channel().close();
                 LOG.debug("Connect {} → {} failed: {}", local, target, f.cause() == null ? "allocation gone"
                         : f.cause().toString());
@@ -171,7 +208,7 @@ final class TcpRelay {
                 return;
             }
             allocation.installPermission(target.getAddress(), clock.nanos());
-            PeerConnection connection = register(session, allocation, future.channel(), target);
+            register(session, connection, future.channel());
             responder.respond(link, decoded, StunMessage.successResponseTo(request)
                     .add(new ConnectionId(connection.id)), auth.integrity());
             link.channel().flush();
@@ -211,8 +248,10 @@ final class TcpRelay {
         if (server != null) {
             pipeline.remove(server);
         }
-        if (pipeline.get("idle") != null) {
-            pipeline.remove("idle");
+        for (String name : new String[] {"idle", "backpressure"}) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
         }
         TcpRelaySockets.pipe(data, connection.channel);
         if (pipeline.get("framer") != null) {
@@ -220,17 +259,14 @@ final class TcpRelay {
         }
     }
 
-    private PeerConnection register(RelaySession session, Allocation allocation, Channel channel,
-            InetSocketAddress peer) {
-        int id;
-        PeerConnection connection;
+    /** Gives {@code registered} (already in its allocation's table) its channel and a CONNECTION-ID. */
+    private void register(RelaySession session, PeerConnection registered, Channel channel) {
+        registered.channel = channel;
         do {
-            id = random.nextInt();
-            connection = new PeerConnection(id, allocation, channel, peer);
-        } while (pending.putIfAbsent(id, connection) != null);
-        PeerConnection registered = connection;
-        Map<InetSocketAddress, PeerConnection> live = connections(allocation);
-        live.put(peer, registered);
+            registered.id = random.nextInt();
+        } while (pending.putIfAbsent(registered.id, registered) != null);
+        InetSocketAddress peer = registered.peer;
+        Map<InetSocketAddress, PeerConnection> live = connections(registered.allocation).byPeer;
         session.own(channel);
         registered.timeout = channel.eventLoop().schedule(() -> {
             if (pending.remove(registered.id, registered)) {
@@ -243,11 +279,11 @@ final class TcpRelay {
             registered.timeout.cancel(false);
             live.remove(peer, registered);
         });
-        return registered;
     }
 
-    private Map<InetSocketAddress, PeerConnection> connections(Allocation allocation) {
-        return byAllocation.computeIfAbsent(allocation.id(), k -> new ConcurrentHashMap<>());
+    private AllocationConnections connections(Allocation allocation) {
+        return byAllocation.computeIfAbsent(allocation.id(),
+                k -> new AllocationConnections(limits.connectsPerSecondPerAllocation()));
     }
 
     /**
@@ -257,10 +293,10 @@ final class TcpRelay {
      * @return the number of connections closed
      */
     int closeDenied(Allocation allocation, Predicate<InetAddress> denied) {
-        Map<InetSocketAddress, PeerConnection> live = byAllocation.get(allocation.id());
+        AllocationConnections live = byAllocation.get(allocation.id());
         int n = 0;
         if (live != null) {
-            for (PeerConnection connection : live.values()) {
+            for (PeerConnection connection : live.byPeer.values()) {
                 if (denied.test(connection.peer.getAddress())) {
                     connection.channel.close();
                     n++;

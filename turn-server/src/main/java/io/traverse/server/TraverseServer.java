@@ -139,7 +139,7 @@ public final class TraverseServer implements AutoCloseable {
             StunResponder responder = new StunResponder(metrics, config.server().software());
             TurnService[] turnRef = new TurnService[1];
             TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> turnRef[0].policy(), responder, clock,
-                    metrics);
+                    metrics, config.limits().tcpRelay());
             AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), tcpRelay,
                     families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);
             allocate.channelLimits(relay.maxChannelsPerAllocation(), relay.legacyChannelNumbers(),
@@ -149,7 +149,7 @@ public final class TraverseServer implements AutoCloseable {
             NatDiscovery natDiscovery = new NatDiscovery();
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
                     new BindingHandler(responder, natDiscovery), limiter);
-            Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics);
+            Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics, config.limits());
             listeners.legacyChannelNumbers(relay.legacyChannelNumbers());
             for (ListenerConfig listener : config.listeners()) {
                 InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());

@@ -63,6 +63,7 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
     private final AllocationRegistry registry;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
+    private final DtlsLimits limits;
     private final Map<InetSocketAddress, DtlsSession> sessions = new HashMap<>();
     /** Plaintext handed to Bouncy Castle for encryption when it is not in a heap buffer (loop-confined). */
     private byte[] scratch = new byte[RECEIVE_BUFFER];
@@ -71,8 +72,9 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> sweep;
 
     DtlsServerHandler(DtlsListener listener, StunHandler stun, ChannelDataRelay relay, AllocationRegistry registry,
-            TurnClock clock, TraverseMetrics metrics) {
+            TurnClock clock, TraverseMetrics metrics, DtlsLimits limits) {
         this.listener = listener;
+        this.limits = limits;
         this.stun = stun;
         this.relay = relay;
         this.registry = registry;
@@ -197,6 +199,11 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
         if (previous != null) {
             close(previous, "new association from the same address");
         }
+        if (!limits.admit(sender.getAddress())) {
+            LOG.debug("DTLS ClientHello from {} dropped: limits.dtls", sender);
+            listener.endHandshake();
+            return;
+        }
         long now = clock.nanos();
         DtlsDatagramTransport transport = new DtlsDatagramTransport(channel, sender,
                 TimeUnit.NANOSECONDS.toMillis(listener.handshakeTimeoutNanos()) + 1);
@@ -241,6 +248,7 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
         }
         session.dtls = dtls;
         session.state = DtlsSession.State.ESTABLISHED;
+        limits.handshakeEnded(session.client.getAddress());
         session.lastActivityNanos = clock.nanos();
         session.transport.nonBlocking();
         LOG.debug("DTLS association with {} established", session.client);
@@ -331,6 +339,10 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean established = session.state == DtlsSession.State.ESTABLISHED;
+        if (session.state == DtlsSession.State.HANDSHAKING) {
+            limits.handshakeEnded(session.client.getAddress());
+        }
+        limits.associationClosed(session.client.getAddress());
         session.state = DtlsSession.State.CLOSED;
         sessions.remove(session.client, session);
         listener.sessionClosed();

@@ -11,6 +11,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
+import io.traverse.config.LimitsConfig;
 import io.traverse.config.TlsConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
@@ -41,15 +42,21 @@ public final class Listeners {
     private final AllocationRegistry registry;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
+    private final StreamLimits streamLimits;
+    private final StreamBackpressure backpressure;
+    private final DtlsLimits dtlsLimits;
 
     public Listeners(IoTransport io, EventLoopGroup group, StunHandler dispatcher, AllocationRegistry registry,
-            TurnClock clock, TraverseMetrics metrics) {
+            TurnClock clock, TraverseMetrics metrics, LimitsConfig limits) {
         this.io = io;
         this.group = group;
         this.dispatcher = dispatcher;
         this.registry = registry;
         this.clock = clock;
         this.metrics = metrics;
+        this.streamLimits = new StreamLimits(limits.streams(), metrics);
+        this.backpressure = new StreamBackpressure(limits.streams().maxPendingBytes(), metrics);
+        this.dtlsLimits = new DtlsLimits(limits.dtls(), metrics);
     }
 
     /** {@code relay.legacy-channel-numbers}: whether ChannelData on 0x5000-0x7FFF is relayed. */
@@ -93,7 +100,8 @@ public final class Listeners {
         List<Channel> channels;
         try {
             channels = bindDatagram(address,
-                    () -> new DtlsServerHandler(dtls, dispatcher, newRelay(), registry, clock, metrics));
+                    () -> new DtlsServerHandler(dtls, dispatcher, newRelay(), registry, clock, metrics,
+                            dtlsLimits));
         } catch (RuntimeException | InterruptedException e) {
             dtls.executor().shutdownNow();
             throw e;
@@ -154,7 +162,9 @@ public final class Listeners {
         return bindStream(address, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                addStreamHandlers(ch, TransportProtocol.TCP, idleNanos);
+                if (streamLimits.admit(ch)) {
+                    addStreamHandlers(ch, TransportProtocol.TCP, idleNanos);
+                }
             }
         });
     }
@@ -172,9 +182,22 @@ public final class Listeners {
         return bindStream(address, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                SslHandler ssl = certificates.sslContext().newHandler(ch.alloc());
+                if (!streamLimits.admit(ch) || !streamLimits.admitHandshake(ch)) {
+                    return;
+                }
+                SslHandler ssl;
+                try {
+                    ssl = certificates.sslContext().newHandler(ch.alloc());
+                } catch (RuntimeException e) {
+                    streamLimits.handshakeDone();
+                    streamLimits.allocated();
+                    throw e;
+                }
                 ssl.setHandshakeTimeoutMillis(handshakeMillis);
-                ssl.handshakeFuture().addListener(f -> metrics.handshake(TransportProtocol.TLS, f.isSuccess()));
+                ssl.handshakeFuture().addListener(f -> {
+                    streamLimits.handshakeDone();
+                    metrics.handshake(TransportProtocol.TLS, f.isSuccess());
+                });
                 ch.pipeline().addLast("tls", ssl);
                 TlsRecordPerMessage.install(ch.pipeline(), "tls");
                 addStreamHandlers(ch, TransportProtocol.TLS, idleNanos);
@@ -183,12 +206,13 @@ public final class Listeners {
     }
 
     private void addStreamHandlers(Channel ch, TransportProtocol protocol, long idleNanos) {
-        // Names matter: an RFC 6062 ConnectionBind removes "stun", "idle" and "framer" to turn the connection into
-        // a raw data pipe.
+        // Names matter: an RFC 6062 ConnectionBind removes "stun", "idle", "framer" and "backpressure" to turn the
+        // connection into a raw data pipe.
         ch.pipeline()
                 .addLast("framer", new StreamFrameDecoder(() -> metrics.dropped(DropReason.MALFORMED)))
-                .addLast("idle", new TlsIdleTimeoutHandler(registry, clock, protocol, idleNanos))
-                .addLast("stun", new StreamServerHandler(dispatcher, newRelay(), metrics, protocol));
+                .addLast("idle", new TlsIdleTimeoutHandler(registry, clock, protocol, idleNanos, streamLimits))
+                .addLast("stun", new StreamServerHandler(dispatcher, newRelay(), metrics, protocol))
+                .addLast("backpressure", backpressure);
     }
 
     private Channel bindStream(InetSocketAddress address, ChannelInitializer<Channel> initializer)
@@ -198,6 +222,7 @@ public final class Listeners {
                 .channelFactory(io.serverChannelFactory(address.getAddress())::get)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, streamLimits.waterMark())
                 .childHandler(initializer);
         if (io == IoTransport.EPOLL && address.getAddress() instanceof Inet6Address) {
             b.option(IoTransport.IPV6_V6ONLY, 1);

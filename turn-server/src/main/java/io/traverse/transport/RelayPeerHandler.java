@@ -54,9 +54,14 @@ final class RelayPeerHandler extends ChannelInboundHandlerAdapter {
                 metrics.dropped(DropReason.NO_PERMISSION);
                 return;
             }
+            ClientLink link = session.link();
+            if (!link.channel().isWritable()) {
+                // The client does not read what it is sent (above the high water mark): drop, do not queue.
+                metrics.dropped(DropReason.CLIENT_BACKLOG);
+                return;
+            }
             ByteBuf payload = packet.content();
             int length = payload.readableBytes();
-            ClientLink link = session.link();
             int channel = allocation.channelForPeer(peer, now);
             ByteBuf out;
             if (channel >= 0) {

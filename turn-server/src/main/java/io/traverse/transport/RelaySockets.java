@@ -58,4 +58,24 @@ public final class RelaySockets {
         }
         return b.bind(address);
     }
+
+    /** Linux's EADDRINUSE; Netty's native transport reports errno values negated. */
+    private static final int EADDRINUSE = 98;
+
+    /**
+     * Whether a bind failed because another socket holds the address (EADDRINUSE), as opposed to running out of
+     * file descriptors (EMFILE), buffers or anything else that says nothing about the port.
+     */
+    public static boolean addressInUse(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof io.netty.channel.unix.Errors.NativeIoException) {
+                return ((io.netty.channel.unix.Errors.NativeIoException) t).expectedErr() == -EADDRINUSE;
+            }
+            if (t instanceof java.net.BindException) {
+                String message = t.getMessage();
+                return message != null && message.contains("already in use");
+            }
+        }
+        return false;
+    }
 }

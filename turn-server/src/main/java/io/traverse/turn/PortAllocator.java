@@ -225,16 +225,26 @@ public final class PortAllocator {
     }
 
     /**
-     * The transport could not bind a port this allocator handed out (another process holds it): the
-     * port leaves use and is skipped for the quarantine time.
+     * The transport could not bind a port this allocator handed out because another socket holds it
+     * (EADDRINUSE): the port leaves use and is skipped for the quarantine time.
      */
     public synchronized void bindFailed(int port) {
+        bindFailed(port, true);
+    }
+
+    /**
+     * The transport could not bind a port this allocator handed out. Only when another socket holds it
+     * ({@code addressInUse}, EADDRINUSE) is the port quarantined; any other failure (EMFILE when file
+     * descriptors run out, ENOBUFS, ...) says nothing about the port, which goes back to the free pool, so
+     * a burst of such failures cannot drain the whole range into quarantine.
+     */
+    public synchronized void bindFailed(int port, boolean addressInUse) {
         int idx = index(port);
         if (state[idx] != IN_USE) {
             return;
         }
         inUse--;
-        if (quarantineNanos == 0) {
+        if (quarantineNanos == 0 || !addressInUse) {
             state[idx] = FREE;
             free++;
             return;

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.traverse.config.AdminConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
+import io.traverse.metrics.TraverseMetrics.Limit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -291,6 +295,79 @@ class AdminServerTest {
         assertEquals(503, get("/readyz", "Authorization", "bearer " + TOKEN).statusCode());
         assertEquals(404, get("/nope", "Authorization", "Bearer " + TOKEN).statusCode());
         assertEquals(200, get("/healthz").statusCode(), "liveness needs no token");
+    }
+
+    /** Connections beyond admin.max-connections-per-ip from one address are closed at accept and counted. */
+    @Test
+    void connectionsPerIpAreCapped() throws Exception {
+        server = AdminServer.start(new AdminConfig(true, InetAddress.getLoopbackAddress(), 0, null, 3,
+                Duration.ofSeconds(10)), registry, ready::get, null);
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                Socket s = new Socket();
+                s.connect(server.address(), 5_000);
+                s.setSoTimeout(300);
+                sockets.add(s);
+            }
+            int closed = 0;
+            for (Socket s : sockets) {
+                try {
+                    if (s.getInputStream().read() < 0) {
+                        closed++;
+                    }
+                } catch (SocketTimeoutException open) {
+                    // held
+                }
+            }
+            assertEquals(2, closed);
+            assertEquals(2, metrics.refusedCount(Limit.ADMIN_CONNECTIONS_PER_IP));
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+        assertEquals(200, get("/healthz").statusCode(), "served again once those connections are gone");
+    }
+
+    /**
+     * A request trickled a byte at a time is closed admin.request-timeout after its first byte: the deadline is not
+     * reset per byte (slowloris), while the 60 s idle timeout alone never fires for it.
+     */
+    @Test
+    void requestMustArriveWholeWithinTheTimeout() throws Exception {
+        server = AdminServer.start(new AdminConfig(true, InetAddress.getLoopbackAddress(), 0, null, 8,
+                Duration.ofMillis(800)), registry, ready::get, null);
+        byte[] request = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        try (Socket s = new Socket()) {
+            s.connect(server.address(), 5_000);
+            long start = System.nanoTime();
+            boolean closed = false;
+            try {
+                for (int i = 0; i < request.length - 2; i++) {
+                    s.getOutputStream().write(request[i]);
+                    s.getOutputStream().flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException e) {
+                closed = true;
+            }
+            s.setSoTimeout(2_000);
+            closed = closed || readsEndOfStream(s);
+            assertTrue(closed, "the trickling connection is closed");
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "well before the idle timeout");
+        }
+        assertEquals(1, metrics.refusedCount(Limit.ADMIN_REQUEST_TIMEOUT));
+        assertEquals(200, get("/healthz").statusCode());
+    }
+
+    private static boolean readsEndOfStream(Socket s) {
+        try {
+            return s.getInputStream().read() < 0;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     @Test

@@ -186,6 +186,20 @@ class ConfigValidationTest {
                 row("admin: {address: 'ff02::1'}", "admin.address: must not be a multicast address, got ff02::1"),
                 row("admin: {port: 65536}", "admin.port: must be between 0 and 65535, got 65536"),
                 row("admin: {enabled: sometimes}", "admin.enabled: must be true or false"),
+                row("admin: {address: 192.0.2.10}", "admin.bearer-token-file: is required when the admin endpoint"
+                        + " listens on 192.0.2.10, which is not a loopback address"),
+                row("admin: {address: '::'}", "admin.bearer-token-file: is required when the admin endpoint listens on"),
+                row("admin: {max-connections-per-ip: 0}", "admin.max-connections-per-ip: must be at least 1, got 0"),
+                row("admin: {request-timeout: 0}", "admin.request-timeout: must be at least 1ms, got 0s"),
+                // ---- limits ----
+                row("limits: {streams: {max-connections: 0}}", "limits.streams.max-connections: must be at least 1"),
+                row("limits: {streams: {write-buffer-high: 1024}}", "limits.streams.write-buffer-high: must be above"
+                        + " write-buffer-low (32768), got 1024"),
+                row("limits: {streams: {max-pending-bytes: 65536}}", "limits.streams.max-pending-bytes: must be above"
+                        + " write-buffer-high (65536), got 65536"),
+                row("limits: {dtls: {max-handshakes-per-ip: 0}}", "limits.dtls.max-handshakes-per-ip: must be at least 1"),
+                row("limits: {tcp-relay: {connects-per-second: -1}}", "limits.tcp-relay.connects-per-second: must be at"
+                        + " least 1"),
                 // ---- logging ----
                 row("logging: {level: verbose}", "logging.level: must be one of trace, debug, info, warn, error; got"
                         + " string \"verbose\""),

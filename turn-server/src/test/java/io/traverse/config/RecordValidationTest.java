@@ -38,12 +38,14 @@ class RecordValidationTest {
                 problems(() -> new ListenerConfig(null, null, 1)));
         assertEquals(List.of("level: must not be null", "format: must not be null"),
                 problems(() -> new LoggingConfig(null, null)));
-        List<String> all = problems(() -> new TraverseConfig(null, null, null, null, null, null, null, null, null, null));
-        assertEquals(10, all.size(), all::toString);
+        List<String> all = problems(() -> new TraverseConfig(null, null, null, null, null, null, null, null, null, null,
+                null));
+        assertEquals(11, all.size(), all::toString);
         List<ListenerConfig> withNull = new ArrayList<>(Arrays.asList((ListenerConfig) null));
         assertTrue(problems(() -> new TraverseConfig(ServerConfig.defaults(), withNull, RelayConfig.defaults(),
                 AuthConfig.defaults(), PeerPolicyConfig.defaults(), TlsConfig.defaults(), AdminConfig.defaults(),
-                LoggingConfig.defaults(), NatDiscoveryConfig.defaults(), DrainConfig.defaults())).contains("listeners[0]: must not be null"));
+                LoggingConfig.defaults(), NatDiscoveryConfig.defaults(), DrainConfig.defaults(),
+                LimitsConfig.defaults())).contains("listeners[0]: must not be null"));
     }
 
     @Test

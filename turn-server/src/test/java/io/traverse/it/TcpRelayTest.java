@@ -10,6 +10,7 @@ import io.traverse.client.Transport;
 import io.traverse.client.TurnClient;
 import io.traverse.client.TurnCredentials;
 import io.traverse.client.TurnErrorException;
+import io.traverse.metrics.TraverseMetrics.Limit;
 import io.traverse.stun.MessageClass;
 import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
@@ -20,6 +21,7 @@ import io.traverse.stun.attr.ConnectionId;
 import io.traverse.stun.attr.ErrorCodeAttribute;
 import io.traverse.stun.attr.Nonce;
 import io.traverse.stun.attr.Realm;
+import io.traverse.stun.attr.RequestedTransport;
 import io.traverse.stun.attr.Username;
 import io.traverse.stun.attr.XorPeerAddress;
 import io.traverse.stun.auth.LongTermKey;
@@ -34,8 +36,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +102,47 @@ class TcpRelayTest {
                     peerSide.close();
                     assertEquals(-1, data.getInputStream().read());
                 }
+            }
+        }
+    }
+
+    /**
+     * Connects pipelined on the control connection (sent together, answered as they complete): the per-peer slot is
+     * taken before connecting, so only the first to a peer succeeds and the others get 446 (RFC 6062 §5.2), and at
+     * most {@code limits.tcp-relay.connects-per-second-per-allocation} (10) start per second; the rest get 508.
+     */
+    @Test
+    void pipelinedConnectsCannotBypass446OrTheRateLimit() throws Exception {
+        List<ServerSocket> peers = new ArrayList<>();
+        try (TurnTestSession session = new TurnTestSession(StunTestClient.tcp(server.tcp4()), TurnFixture.USER,
+                TurnFixture.PASSWORD, TurnTestSession.Options.browser())) {
+            session.challenge();
+            session.succeed(session.send(TurnTestSession.request(Method.ALLOCATE)
+                    .add(new RequestedTransport(RequestedTransport.TCP))));
+            for (int i = 0; i < 11; i++) {
+                peers.add(new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")));
+            }
+            java.io.ByteArrayOutputStream pipelined = new java.io.ByteArrayOutputStream();
+            InetSocketAddress first = (InetSocketAddress) peers.get(0).getLocalSocketAddress();
+            for (int i = 0; i < 3; i++) {
+                pipelined.write(session.sign(TurnTestSession.request(Method.CONNECT).add(new XorPeerAddress(first))));
+            }
+            for (int i = 1; i < peers.size(); i++) {
+                pipelined.write(session.sign(TurnTestSession.request(Method.CONNECT)
+                        .add(new XorPeerAddress((InetSocketAddress) peers.get(i).getLocalSocketAddress()))));
+            }
+            double rateRefusedBefore = server.metrics().refusedCount(Limit.CONNECT_RATE_ALLOCATION);
+            session.client().sendRaw(pipelined.toByteArray());
+            Map<Integer, Integer> codes = new TreeMap<>();
+            for (int i = 0; i < 3 + peers.size() - 1; i++) {
+                codes.merge(TurnTestSession.code(session.client().receive().message()), 1, Integer::sum);
+            }
+            // 13 Connects: the first 10 start (1 success to the first peer + 2 × 446, 7 successes), 3 are over the rate
+            assertEquals(Map.of(0, 8, 446, 2, 508, 3), codes);
+            assertEquals(3, server.metrics().refusedCount(Limit.CONNECT_RATE_ALLOCATION) - rateRefusedBefore);
+        } finally {
+            for (ServerSocket p : peers) {
+                p.close();
             }
         }
     }

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.traverse.config.LimitsConfig;
 import io.traverse.config.TlsConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.turn.AllocationListener;
@@ -74,7 +75,8 @@ class DtlsListenerTest {
         group = io.newEventLoopGroup(2);
         TraverseMetrics metrics = TraverseMetrics.inMemory();
         Listeners listeners = new Listeners(io, group, ECHO,
-                new AllocationRegistry(100, 100, new AllocationListener() { }), TurnClock.system(), metrics);
+                new AllocationRegistry(100, 100, new AllocationListener() { }), TurnClock.system(), metrics,
+                LimitsConfig.defaults());
         TlsConfig tls = new TlsConfig(certificate.certificate(), certificate.key(), Duration.ofSeconds(2),
                 Duration.ofMillis(1500));
         channels = listeners.bindDtls(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), store, tls);

@@ -121,7 +121,13 @@ public final class DtlsTestClient implements AutoCloseable {
 
     /** Handshakes with {@code server} from a fresh local port. */
     public static DtlsTestClient connect(InetSocketAddress server, List<String> alpn) throws IOException {
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0));
+        return connectFrom(server, server.getAddress(), alpn);
+    }
+
+    /** Handshakes with {@code server} from a fresh port on {@code local} (e.g. 127.0.0.2: another source IP). */
+    public static DtlsTestClient connectFrom(InetSocketAddress server, java.net.InetAddress local, List<String> alpn)
+            throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(local, 0));
         try {
             socket.connect(server);
             List<byte[]> sent = Collections.synchronizedList(new ArrayList<>());
@@ -137,6 +143,66 @@ public final class DtlsTestClient implements AutoCloseable {
 
     public static DtlsTestClient connect(InetSocketAddress server) throws IOException {
         return connect(server, List.of());
+    }
+
+    /**
+     * A client that stops half way: it answers the HelloVerifyRequest with a cookie-bearing ClientHello (so the
+     * server starts a handshake for it) and then ignores everything the server sends, retransmitting its ClientHello
+     * until closed. Runs on a daemon thread; {@link AutoCloseable#close} ends it.
+     */
+    public static AutoCloseable stalled(InetSocketAddress server) throws IOException {
+        return stalledFrom(server, server.getAddress());
+    }
+
+    /** {@link #stalled} from a port on {@code local}. */
+    public static AutoCloseable stalledFrom(InetSocketAddress server, java.net.InetAddress local) throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(local, 0));
+        socket.connect(server);
+        DatagramTransport udp = new UDPTransport(socket, 1500);
+        DatagramTransport firstReplyOnly = new DatagramTransport() {
+            private boolean replied;
+
+            @Override
+            public int getReceiveLimit() throws IOException {
+                return udp.getReceiveLimit();
+            }
+
+            @Override
+            public int getSendLimit() throws IOException {
+                return udp.getSendLimit();
+            }
+
+            @Override
+            public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+                if (replied) {
+                    int n = udp.receive(buf, off, len, waitMillis);
+                    return n < 0 ? n : -1; // the server's flight is dropped: time out, retransmit
+                }
+                int n = udp.receive(buf, off, len, waitMillis);
+                replied = n >= 0;
+                return n;
+            }
+
+            @Override
+            public void send(byte[] buf, int off, int len) throws IOException {
+                udp.send(buf, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                udp.close();
+            }
+        };
+        Thread t = new Thread(() -> {
+            try {
+                new DTLSClientProtocol().connect(new Client(List.of()), firstReplyOnly);
+            } catch (IOException | RuntimeException ended) {
+                // closed by the test
+            }
+        }, "stalled-dtls-client");
+        t.setDaemon(true);
+        t.start();
+        return socket::close;
     }
 
     /** The first datagram a client sends to {@code server}: a ClientHello without cookie. */

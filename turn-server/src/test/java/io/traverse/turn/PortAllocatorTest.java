@@ -174,6 +174,17 @@ class PortAllocatorTest {
     }
 
     @Test
+    void bindFailureOtherThanAddressInUseDoesNotQuarantine() {
+        PortAllocator a = allocator(50000, 50001);
+        for (int i = 0; i < 10; i++) {
+            // EMFILE while file descriptors run out: the ports are fine and must not drain into quarantine
+            a.bindFailed(a.next().orElseThrow(), false);
+        }
+        assertEquals(0, a.inUse());
+        assertEquals(2, a.available(), "both ports free again, none quarantined");
+    }
+
+    @Test
     void boundedRetryLoopFindsAnotherPortAfterABindFailure() {
         PortAllocator a = allocator(50000, 50009);
         Set<Integer> failed = new HashSet<>();
