@@ -92,7 +92,7 @@ public final class TraverseMetrics {
     /** Auth failure reason tag values (besides {@value #OTHER}), as the server's authenticator names them. */
     public static final List<String> AUTH_FAILURE_REASONS = List.of("no_integrity", "missing_attribute",
             "feature_bits", "password_algorithm", "wrong_realm", "unknown_user", "bad_integrity", "stale_nonce",
-            "rate_limited");
+            "rate_limited", "store_unavailable");
 
     /** Handshake protocol tag values (besides {@value #OTHER}). */
     public static final List<String> HANDSHAKE_PROTOCOLS = List.of("tls", "dtls");

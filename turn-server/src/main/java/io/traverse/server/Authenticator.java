@@ -18,6 +18,10 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * Long-term credential checks of RFC 8489 §9.2.4, in the order the RFC gives, with the security features of
@@ -64,7 +68,12 @@ final class Authenticator {
         this.offered = new PasswordAlgorithms(list);
     }
 
-    Result authenticate(DecodedMessage decoded, InetSocketAddress source, String transport) {
+    /**
+     * Checks the request. The result is complete at once unless the key had to be fetched from a credential store;
+     * then it completes on {@code loop} (the client's event loop), never blocking it.
+     */
+    CompletableFuture<Result> authenticate(DecodedMessage decoded, InetSocketAddress source, String transport,
+            Executor loop) {
         // Nonces are bound to the client's IP and transport, not its port: RFC 6062 data connections and clients
         // behind a NAT that rebinds ports reuse the nonce of their first connection.
         InetSocketAddress client = new InetSocketAddress(source.getAddress(), 0);
@@ -74,9 +83,9 @@ final class Authenticator {
             // §9.2.4 first bullet: no integrity → 401 with REALM and a fresh NONCE. Rate limited per source,
             // and no larger than needed (no SOFTWARE, no reason text beyond the default).
             if (!unauthenticatedLimiter.tryAcquire(source.getAddress())) {
-                return new Dropped("rate_limited");
+                return now(new Dropped("rate_limited"));
             }
-            return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "no_integrity");
+            return now(challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "no_integrity"));
         }
         Optional<Username> username = request.attribute(Username.class);
         Optional<UserHash> userHash = request.attribute(UserHash.class);
@@ -84,23 +93,23 @@ final class Authenticator {
         Optional<Nonce> nonce = request.attribute(Nonce.class);
         if ((username.isEmpty() && userHash.isEmpty()) || requestRealm.isEmpty() || nonce.isEmpty()) {
             // §9.2.4: integrity present but USERNAME/USERHASH, REALM or NONCE missing → 400.
-            return new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST), Integrity.none(),
-                    "missing_attribute");
+            return now(new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST),
+                    Integrity.none(), "missing_attribute"));
         }
         String nonceValue = nonce.get().value();
         if (nonceValue.startsWith(NonceCookie.PREFIX) && !nonces.featuresMatch(nonceValue)) {
             // The security feature bits were altered in transit: a bid-down attack (§9.2.4 / erratum 6290).
-            return new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST), Integrity.none(),
-                    "feature_bits");
+            return now(new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST),
+                    Integrity.none(), "feature_bits"));
         }
         Optional<PasswordAlgorithm> algorithm = passwordAlgorithm(request);
         if (algorithm.isEmpty()) {
             // §9.2.4: PASSWORD-ALGORITHMS not what we offered, or PASSWORD-ALGORITHM not among them → 400.
-            return new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST), Integrity.none(),
-                    "password_algorithm");
+            return now(new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST),
+                    Integrity.none(), "password_algorithm"));
         }
         if (!realm.equals(requestRealm.get().value())) {
-            return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "wrong_realm");
+            return now(challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "wrong_realm"));
         }
         String user;
         if (username.isPresent()) {
@@ -108,11 +117,39 @@ final class Authenticator {
         } else {
             Optional<String> resolved = credentials.resolveUserHash(userHash.get().hash(), realm);
             if (resolved.isEmpty()) {
-                return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "unknown_user");
+                return now(challenge(request, client, transport, ErrorCode.UNAUTHENTICATED,
+                        "unknown_user"));
             }
             user = resolved.get();
         }
-        List<byte[]> keys = credentials.candidateKeys(user, realm, algorithm.get());
+        // The key look-up may go to a database: it never blocks this loop. A local or cached key answers at once;
+        // otherwise the check continues on the client's own loop when the store answers.
+        CompletableFuture<List<byte[]>> lookup = credentials.candidateKeysAsync(user, realm, algorithm.get());
+        String name = user;
+        if (lookup.isDone()) {
+            return now(verify(lookup, decoded, client, transport, name, nonceValue));
+        }
+        return lookup.handleAsync((keys, error) -> verify(lookup, decoded, client, transport, name, nonceValue), loop);
+    }
+
+    private static CompletableFuture<Result> now(Result result) {
+        return CompletableFuture.completedFuture(result);
+    }
+
+    /** §9.2.4 from "unknown user" on, once the key look-up has completed. */
+    private Result verify(CompletableFuture<List<byte[]>> lookup, DecodedMessage decoded, InetSocketAddress client,
+            String transport, String user, String nonceValue) {
+        StunMessage request = decoded.message();
+        boolean sha256 = decoded.hasMessageIntegritySha256();
+        List<byte[]> keys;
+        try {
+            keys = lookup.join();
+        } catch (CompletionException | CancellationException e) {
+            // The credential store cannot answer and the user is not cached: RFC 8489 §14.8, 500 "temporary error,
+            // the client should try again". No key, so no integrity.
+            return new Rejected(StunMessage.errorResponseTo(request, ErrorCode.SERVER_ERROR), Integrity.none(),
+                    "store_unavailable");
+        }
         if (keys.isEmpty()) {
             return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "unknown_user");
         }
