@@ -42,6 +42,28 @@ public final class CachingUserStore implements AutoCloseable {
 
     private record UserKey(String username, String realm) {}
 
+    /**
+     * One answer of the store as cached: a value (possibly "no such user") or the failure, with the ticker time it was
+     * loaded. Failures are cached values too, expiring at once, so Caffeine never sees (nor logs) an exceptional load,
+     * and concurrent waiters of one load share the failure. A failed refresh keeps the old instance, whose {@code
+     * loadedAt} keeps its expiry where it was: a cached key works for its TTL, not longer.
+     */
+    private static final class Loaded<T> {
+        final T value;
+        final StoreUnavailableException failure;
+        final long loadedAt;
+
+        Loaded(T value, StoreUnavailableException failure, long loadedAt) {
+            this.value = value;
+            this.failure = failure;
+            this.loadedAt = loadedAt;
+        }
+
+        CompletableFuture<T> toFuture() {
+            return failure == null ? CompletableFuture.completedFuture(value) : CompletableFuture.failedFuture(failure);
+        }
+    }
+
     /** Settings of the cache; durations at least 1 ms except {@code refreshAfter} (zero: no refresh-ahead). */
     public record Settings(long maxSize, Duration ttl, Duration negativeTtl, Duration refreshAfter,
             int lookupsPerSecond, int lookupBurst, Duration retryInterval) {
@@ -59,8 +81,8 @@ public final class CachingUserStore implements AutoCloseable {
     private final UserStore store;
     private final Settings settings;
     private final Ticker ticker;
-    private final AsyncLoadingCache<UserKey, Optional<UserEntry>> users;
-    private final AsyncLoadingCache<String, List<String>> secrets;
+    private final AsyncLoadingCache<UserKey, Loaded<Optional<UserEntry>>> users;
+    private final AsyncLoadingCache<String, Loaded<List<String>>> secrets;
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong overBudget = new AtomicLong();
@@ -88,35 +110,65 @@ public final class CachingUserStore implements AutoCloseable {
         this.budgetTolerance = budgetInterval * (settings.lookupBurst() - 1L);
         long ttl = settings.ttl().toNanos();
         long negative = settings.negativeTtl().toNanos();
-        Caffeine<Object, Object> builder = Caffeine.newBuilder()
-                .maximumSize(settings.maxSize())
-                .ticker(ticker)
-                .executor(executor);
-        if (!settings.refreshAfter().isZero() && settings.refreshAfter().compareTo(settings.ttl()) < 0) {
-            builder.refreshAfterWrite(settings.refreshAfter());
+        boolean refresh = !settings.refreshAfter().isZero() && settings.refreshAfter().compareTo(settings.ttl()) < 0;
+        this.users = builder(executor, settings.maxSize(), refresh)
+                .expireAfter(new Remaining<UserKey, Optional<UserEntry>>(v -> v.isPresent() ? ttl : negative))
+                .buildAsync(new Loader<>(k -> store.user(k.username(), k.realm())));
+        this.secrets = builder(executor, 64, refresh)
+                .expireAfter(new Remaining<String, List<String>>(v -> ttl))
+                .buildAsync(new Loader<>(store::restSecrets));
+    }
+
+    private Caffeine<Object, Object> builder(Executor executor, long maxSize, boolean refresh) {
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(maxSize).ticker(ticker).executor(executor);
+        return refresh ? builder.refreshAfterWrite(settings.refreshAfter()) : builder;
+    }
+
+    /** Expiry: what is left of the answer's TTL, counted from when it was loaded; a failure expires at once. */
+    private final class Remaining<K, T> implements Expiry<K, Loaded<T>> {
+        private final java.util.function.ToLongFunction<T> ttlOf;
+
+        Remaining(java.util.function.ToLongFunction<T> ttlOf) {
+            this.ttlOf = ttlOf;
         }
-        this.users = builder.expireAfter(new Expiry<UserKey, Optional<UserEntry>>() {
-            @Override
-            public long expireAfterCreate(UserKey key, Optional<UserEntry> value, long now) {
-                return value.isPresent() ? ttl : negative;
-            }
 
-            @Override
-            public long expireAfterUpdate(UserKey key, Optional<UserEntry> value, long now, long current) {
-                return value.isPresent() ? ttl : negative;
-            }
+        private long left(Loaded<T> loaded, long now) {
+            return loaded.failure != null ? 0 : Math.max(0, loaded.loadedAt + ttlOf.applyAsLong(loaded.value) - now);
+        }
 
-            @Override
-            public long expireAfterRead(UserKey key, Optional<UserEntry> value, long now, long current) {
-                return current;
-            }
-        }).buildAsync((key, ignored) -> query(() -> store.user(key.username(), key.realm())));
-        this.secrets = Caffeine.newBuilder()
-                .maximumSize(64)
-                .expireAfterWrite(settings.ttl())
-                .ticker(ticker)
-                .executor(executor)
-                .buildAsync((realm, ignored) -> query(() -> store.restSecrets(realm)));
+        @Override
+        public long expireAfterCreate(K key, Loaded<T> value, long now) {
+            return left(value, now);
+        }
+
+        @Override
+        public long expireAfterUpdate(K key, Loaded<T> value, long now, long current) {
+            return left(value, now);
+        }
+
+        @Override
+        public long expireAfterRead(K key, Loaded<T> value, long now, long current) {
+            return current;
+        }
+    }
+
+    /** Loads through {@link #query}; a refresh that fails keeps the old answer. */
+    private final class Loader<K, T> implements com.github.benmanes.caffeine.cache.AsyncCacheLoader<K, Loaded<T>> {
+        private final java.util.function.Function<K, CompletableFuture<T>> call;
+
+        Loader(java.util.function.Function<K, CompletableFuture<T>> call) {
+            this.call = call;
+        }
+
+        @Override
+        public CompletableFuture<Loaded<T>> asyncLoad(K key, Executor executor) {
+            return query(() -> call.apply(key));
+        }
+
+        @Override
+        public CompletableFuture<Loaded<T>> asyncReload(K key, Loaded<T> old, Executor executor) {
+            return query(() -> call.apply(key)).thenApply(fresh -> fresh.failure != null ? old : fresh);
+        }
     }
 
     /**
@@ -124,25 +176,68 @@ public final class CachingUserStore implements AutoCloseable {
      * store is down or the query budget is spent and the user is not cached.
      */
     public CompletableFuture<Optional<UserEntry>> user(String username, String realm) {
-        return users.get(new UserKey(username, realm));
+        return lookup(users, new UserKey(username, realm));
     }
 
     /** The REST secrets of {@code realm} kept in the store (cached for {@code ttl}). */
     public CompletableFuture<List<String>> restSecrets(String realm) {
-        return secrets.get(realm);
+        return lookup(secrets, realm);
     }
 
-    private <T> CompletableFuture<T> query(java.util.function.Supplier<CompletableFuture<T>> call) {
-        long now = ticker.read();
-        long until = downUntil;
-        if (until != Long.MIN_VALUE && now - until < 0) {
-            return CompletableFuture.failedFuture(new StoreUnavailableException(
-                    "credential store " + store.describe() + " is down: " + lastFailure));
+    /**
+     * A cached answer (a read may start a background refresh), or a query when the store is up and the budget
+     * allows one. A refused look-up leaves the cache alone: a flood during an outage must not evict good keys.
+     */
+    private <K, T> CompletableFuture<T> lookup(AsyncLoadingCache<K, Loaded<T>> cache, K key) {
+        CompletableFuture<Loaded<T>> cached = cache.getIfPresent(key);
+        if (cached != null) {
+            return unwrap(cached);
+        }
+        StoreUnavailableException refused = admit(ticker.read());
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return unwrap(cache.get(key));
+    }
+
+    /** Null when a query may be sent now (and takes budget for it); otherwise why not. */
+    private StoreUnavailableException admit(long now) {
+        StoreUnavailableException down = down(now);
+        if (down != null) {
+            return down;
         }
         if (!takeBudget(now)) {
             overBudget.incrementAndGet();
-            return CompletableFuture.failedFuture(new StoreUnavailableException(
-                    "credential store look-up budget exceeded (" + settings.lookupsPerSecond() + "/s)"));
+            return new StoreUnavailableException(
+                    "credential store look-up budget exceeded (" + settings.lookupsPerSecond() + "/s)");
+        }
+        return null;
+    }
+
+    private StoreUnavailableException down(long now) {
+        long until = downUntil;
+        if (until != Long.MIN_VALUE && now - until < 0) {
+            return new StoreUnavailableException("credential store " + store.describe() + " is down: " + lastFailure);
+        }
+        return null;
+    }
+
+    private static <T> CompletableFuture<T> unwrap(CompletableFuture<Loaded<T>> loaded) {
+        if (loaded.isDone()) {
+            return loaded.join().toFuture();
+        }
+        return loaded.thenCompose(Loaded::toFuture);
+    }
+
+    /**
+     * One query (admitted by {@link #lookup}, or a refresh: refreshes need no budget, there is at most one per cached
+     * entry and refresh-after); none while the store is down. Never completes exceptionally.
+     */
+    private <T> CompletableFuture<Loaded<T>> query(java.util.function.Supplier<CompletableFuture<T>> call) {
+        long now = ticker.read();
+        StoreUnavailableException down = down(now);
+        if (down != null) {
+            return CompletableFuture.completedFuture(new Loaded<>(null, down, now));
         }
         queries.incrementAndGet();
         CompletableFuture<T> result;
@@ -151,24 +246,29 @@ public final class CachingUserStore implements AutoCloseable {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return result.whenComplete((value, error) -> {
+        return result.handle((value, error) -> {
+            long at = ticker.read();
             if (error == null) {
                 if (downUntil != Long.MIN_VALUE) {
                     LOG.info("credential store {} is reachable again", store.describe());
                     downUntil = Long.MIN_VALUE;
                 }
-            } else {
-                failures.incrementAndGet();
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                boolean wasUp = downUntil == Long.MIN_VALUE;
-                lastFailure = cause.getMessage();
-                downUntil = ticker.read() + settings.retryInterval().toNanos();
-                if (wasUp) {
-                    LOG.warn("credential store {} is down ({}); cached users keep working, retrying every {}",
-                            store.describe(), cause.getMessage(), settings.retryInterval());
-                }
+                return new Loaded<>(value, null, at);
             }
+            failures.incrementAndGet();
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            boolean wasUp = downUntil == Long.MIN_VALUE;
+            lastFailure = cause.getMessage();
+            downUntil = at + settings.retryInterval().toNanos();
+            if (wasUp) {
+                LOG.warn("credential store {} is down ({}); cached users keep working, retrying every {}",
+                        store.describe(), cause.getMessage(), settings.retryInterval());
+            }
+            StoreUnavailableException failure = cause instanceof StoreUnavailableException
+                    ? (StoreUnavailableException) cause
+                    : new StoreUnavailableException("credential store " + store.describe() + ": " + cause, cause);
+            return new Loaded<>(null, failure, at);
         });
     }
 

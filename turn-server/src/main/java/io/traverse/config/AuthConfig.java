@@ -23,6 +23,8 @@ import java.util.Set;
  *                                 repeats (RFC 8489 §9.2.1, §14.11)
  * @param credentialCache          derived key cache
  * @param unauthenticatedRateLimit per-source-IP limit before authentication
+ * @param store                    external credential store (PostgreSQL, Redis), {@link StoreConfig#defaults()}
+ *                                 for none
  */
 public record AuthConfig(
         Path usersFile,
@@ -31,7 +33,16 @@ public record AuthConfig(
         Duration nonceLifetime,
         List<PasswordAlgorithm> passwordAlgorithms,
         CredentialCacheConfig credentialCache,
-        RateLimitConfig unauthenticatedRateLimit) {
+        RateLimitConfig unauthenticatedRateLimit,
+        StoreConfig store) {
+
+    /** Without an external credential store. */
+    public AuthConfig(Path usersFile, Path restSecretsFile, List<String> restSecrets, Duration nonceLifetime,
+            List<PasswordAlgorithm> passwordAlgorithms, CredentialCacheConfig credentialCache,
+            RateLimitConfig unauthenticatedRateLimit) {
+        this(usersFile, restSecretsFile, restSecrets, nonceLifetime, passwordAlgorithms, credentialCache,
+                unauthenticatedRateLimit, StoreConfig.defaults());
+    }
 
     public AuthConfig {
         Validator v = new Validator();
@@ -57,6 +68,7 @@ public record AuthConfig(
         }
         v.notNull("credential-cache", credentialCache);
         v.notNull("unauthenticated-rate-limit", unauthenticatedRateLimit);
+        v.notNull("store", store);
         v.done();
         restSecrets = List.copyOf(restSecrets);
         passwordAlgorithms = List.copyOf(passwordAlgorithms);
@@ -78,6 +90,7 @@ public record AuthConfig(
                 + ", nonceLifetime=" + nonceLifetime
                 + ", passwordAlgorithms=" + passwordAlgorithms
                 + ", credentialCache=" + credentialCache
-                + ", unauthenticatedRateLimit=" + unauthenticatedRateLimit + "]";
+                + ", unauthenticatedRateLimit=" + unauthenticatedRateLimit
+                + ", store=" + store + "]";
     }
 }

@@ -121,9 +121,25 @@ final class ConfigBinder {
                 b.enumOf(PasswordAlgorithm.class));
         CredentialCacheConfig cache = credentialCache(b.section(m, "credential-cache"), d.credentialCache());
         RateLimitConfig rate = rateLimit(b.section(m, "unauthenticated-rate-limit"), d.unauthenticatedRateLimit());
+        StoreConfig store = store(b.section(m, "store"), d.store());
         m.finish();
         return b.construct("auth",
-                () -> new AuthConfig(usersFile, secretsFile, secrets, nonce, algorithms, cache, rate), d);
+                () -> new AuthConfig(usersFile, secretsFile, secrets, nonce, algorithms, cache, rate, store), d);
+    }
+
+    private StoreConfig store(MapReader m, StoreConfig d) {
+        String url = b.value(m, "url", d.url(), true, b::secret);
+        var passwordFile = b.value(m, "password-file", d.passwordFile(), true, b::path);
+        Duration timeout = b.value(m, "timeout", d.timeout(), false, b::duration);
+        int poolSize = b.value(m, "pool-size", d.poolSize(), false, b::integer);
+        Duration negativeTtl = b.value(m, "negative-ttl", d.negativeTtl(), false, b::duration);
+        Duration refreshAfter = b.value(m, "refresh-after", d.refreshAfter(), false, b::duration);
+        int perSecond = b.value(m, "lookups-per-second", d.lookupsPerSecond(), false, b::integer);
+        int burst = b.value(m, "lookup-burst", d.lookupBurst(), false, b::integer);
+        Duration retry = b.value(m, "retry-interval", d.retryInterval(), false, b::duration);
+        m.finish();
+        return b.construct(m.path(""), () -> new StoreConfig(url, passwordFile, timeout, poolSize, negativeTtl,
+                refreshAfter, perSecond, burst, retry), d);
     }
 
     private CredentialCacheConfig credentialCache(MapReader m, CredentialCacheConfig d) {

@@ -2,12 +2,14 @@ package io.traverse.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.traverse.auth.CachingUserStore;
 import io.traverse.auth.CredentialFileException;
 import io.traverse.auth.CredentialFiles;
 import io.traverse.auth.CredentialStore;
 import io.traverse.auth.RateLimiter;
 import io.traverse.auth.RestSecrets;
 import io.traverse.auth.StatelessNonces;
+import io.traverse.auth.UserStores;
 import io.traverse.auth.UsersFile;
 import io.traverse.config.AuthConfig;
 import io.traverse.config.Cidr;
@@ -15,6 +17,7 @@ import io.traverse.config.IpLiterals;
 import io.traverse.config.ListenerConfig;
 import io.traverse.config.RelayAddress;
 import io.traverse.config.RelayConfig;
+import io.traverse.config.StoreConfig;
 import io.traverse.config.TraverseConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.stun.auth.PasswordAlgorithm;
@@ -72,6 +75,8 @@ public final class TraverseServer implements AutoCloseable {
     private final TurnService turn;
     private final DrainState drain;
     private final CertificateStore certificates;
+    /** The external credential store (auth.store), or null. */
+    private volatile CachingUserStore userStore;
 
     private TraverseServer(EventLoopGroup group, IoTransport io, List<Channel> channels, List<BoundListener> bound,
             AllocationRegistry registry, CredentialFiles credentialFiles, List<RelayFamily> families,
@@ -101,12 +106,14 @@ public final class TraverseServer implements AutoCloseable {
         CredentialStore credentials = new CredentialStore(UsersFile.empty(), RestSecrets.none(wallClock),
                 authConfig.credentialCache().maxSize(), authConfig.credentialCache().ttl());
         CredentialFiles credentialFiles = loadCredentials(authConfig, credentials, wallClock);
+        CachingUserStore userStore = openUserStore(authConfig, credentials, metrics);
 
         List<PasswordAlgorithm> algorithms = authConfig.passwordAlgorithms();
         // Username anonymity (USERHASH) is announced only without TURN REST secrets: a REST username carries its
         // expiry and cannot be found from its hash, and RFC 8489 §9.2.3.2 clients that see the bit send USERHASH.
         // USERHASH from a client is accepted either way when the user is in the users file.
-        boolean restConfigured = authConfig.restSecretsFile() != null || !authConfig.restSecrets().isEmpty();
+        boolean restConfigured = authConfig.restSecretsFile() != null || !authConfig.restSecrets().isEmpty()
+                || userStore != null; // a store may hold REST secrets, and its users cannot be found by hash
         StatelessNonces nonces = new StatelessNonces(authConfig.nonceLifetime(), restConfigured
                 ? EnumSet.of(SecurityFeature.PASSWORD_ALGORITHMS)
                 : EnumSet.of(SecurityFeature.PASSWORD_ALGORITHMS, SecurityFeature.USERNAME_ANONYMITY), wallClock);
@@ -188,6 +195,9 @@ public final class TraverseServer implements AutoCloseable {
             if (credentialFiles != null) {
                 credentialFiles.close();
             }
+            if (userStore != null) {
+                userStore.close();
+            }
             if (certificates != null) {
                 certificates.close();
             }
@@ -206,8 +216,45 @@ public final class TraverseServer implements AutoCloseable {
         if (certificates != null) {
             certificates.start();
         }
-        return new TraverseServer(group, io, channels, List.copyOf(bound), registry, credentialFiles,
-                List.copyOf(families), turn, drain, certificates);
+        TraverseServer server = new TraverseServer(group, io, channels, List.copyOf(bound), registry,
+                credentialFiles, List.copyOf(families), turn, drain, certificates);
+        server.userStore = userStore;
+        return server;
+    }
+
+    /** The external credential store of {@code auth.store} behind its cache, or null when none is configured. */
+    private static CachingUserStore openUserStore(AuthConfig auth, CredentialStore credentials,
+            TraverseMetrics metrics) {
+        StoreConfig store = auth.store();
+        if (!store.enabled()) {
+            return null;
+        }
+        String password = null;
+        if (store.passwordFile() != null) {
+            try {
+                password = java.nio.file.Files.readAllLines(store.passwordFile()).stream().findFirst().orElse("")
+                        .strip();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("auth.store.password-file " + store.passwordFile()
+                        + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
+            }
+        }
+        CachingUserStore cached = new CachingUserStore(
+                UserStores.open(store.url(), password, store.timeout(), store.poolSize()),
+                new CachingUserStore.Settings(auth.credentialCache().maxSize(), auth.credentialCache().ttl(),
+                        store.negativeTtl(), store.refreshAfter(), store.lookupsPerSecond(), store.lookupBurst(),
+                        store.retryInterval()));
+        credentials.attachStore(cached);
+        metrics.bindCredentialStore(cached);
+        LOG.info("credential store {}", cached.store().describe());
+        return cached;
+    }
+
+    /** Why /readyz should look twice, or null: the credential store is down (cached users still work). */
+    public String credentialStoreProblem() {
+        CachingUserStore store = userStore;
+        return store == null || store.isAvailable() ? null
+                : "credential store " + store.store().describe() + " is down: " + store.failure();
     }
 
     /**
@@ -463,6 +510,9 @@ public final class TraverseServer implements AutoCloseable {
     public void close() {
         if (credentialFiles != null) {
             credentialFiles.close();
+        }
+        if (userStore != null) {
+            userStore.close();
         }
         if (certificates != null) {
             certificates.close();
