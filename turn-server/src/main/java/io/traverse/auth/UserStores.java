@@ -8,6 +8,11 @@ import java.util.Locale;
 public final class UserStores {
     private UserStores() {}
 
+    /** The first line of a password file, without surrounding blanks ("" for an empty file). */
+    public static String readPassword(Path file) throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(file).stream().findFirst().orElse("").strip();
+    }
+
     /**
      * {@code redis://…}/{@code rediss://…} → {@link RedisUserStore}; {@code postgres://…}/{@code postgresql://…} →
      * {@link PostgresUserStore}; {@code file:PATH} or a plain path → {@link FileUserStore}.

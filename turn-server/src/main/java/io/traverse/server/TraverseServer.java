@@ -232,8 +232,7 @@ public final class TraverseServer implements AutoCloseable {
         String password = null;
         if (store.passwordFile() != null) {
             try {
-                password = java.nio.file.Files.readAllLines(store.passwordFile()).stream().findFirst().orElse("")
-                        .strip();
+                password = UserStores.readPassword(store.passwordFile());
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("auth.store.password-file " + store.passwordFile()
                         + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
