@@ -300,6 +300,21 @@ final class Binder {
         return false;
     }
 
+    /** A number such as 0.9 (an integer is accepted too). */
+    Double decimal(String path, YamlNode n) {
+        if (n instanceof YamlNode.Scalar) {
+            Object v = ((YamlNode.Scalar) n).value();
+            if (v instanceof Double) {
+                return (Double) v;
+            }
+            if (v instanceof BigInteger) {
+                return ((BigInteger) v).doubleValue();
+            }
+        }
+        report(path, n, "must be a number, got " + n.describe());
+        return null;
+    }
+
     Boolean bool(String path, YamlNode n) {
         if (n instanceof YamlNode.Scalar && ((YamlNode.Scalar) n).value() instanceof Boolean) {
             return (Boolean) ((YamlNode.Scalar) n).value();

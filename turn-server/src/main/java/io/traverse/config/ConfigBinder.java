@@ -31,10 +31,11 @@ final class ConfigBinder {
         LoggingConfig logging = logging(b.section(m, "logging"));
         NatDiscoveryConfig natDiscovery = natDiscovery(b.section(m, "nat-discovery"));
         DrainConfig drain = drain(b.section(m, "drain"));
+        ClusterConfig cluster = cluster(b.section(m, "cluster"));
         m.finish();
         return b.construct("",
                 () -> new TraverseConfig(server, listeners, relay, auth, peers, tls, admin, logging, natDiscovery,
-                        drain),
+                        drain, cluster),
                 null);
     }
 
@@ -184,6 +185,25 @@ final class ConfigBinder {
                         DrainConfig::parseAlternate));
         m.finish();
         return b.construct("drain", () -> new DrainConfig(grace, alternate), d);
+    }
+
+    private ClusterConfig cluster(MapReader m) {
+        ClusterConfig d = ClusterConfig.defaults();
+        String url = b.value(m, "redis-url", d.redisUrl(), true, b::secret);
+        var passwordFile = b.value(m, "password-file", d.passwordFile(), true, b::path);
+        String instanceId = b.value(m, "instance-id", d.instanceId(), true, b::text);
+        Duration timeout = b.value(m, "timeout", d.timeout(), false, b::duration);
+        int perUser = b.value(m, "max-allocations-per-user", d.maxAllocationsPerUser(), false, b::integer);
+        int total = b.value(m, "max-allocations", d.maxAllocations(), false, b::integer);
+        Duration quotaTtl = b.value(m, "quota-ttl", d.quotaTtl(), false, b::duration);
+        boolean failOpen = b.value(m, "fail-open", d.failOpen(), false, b::bool);
+        Duration report = b.value(m, "report-interval", d.reportInterval(), false, b::duration);
+        double threshold = b.value(m, "redirect-threshold", d.redirectThreshold(), false, b::decimal);
+        List<ListenerConfig> advertise = b.list(m, "advertise", d.advertise(), this::listener);
+        String domain = b.value(m, "alternate-domain", d.alternateDomain(), true, b::text);
+        m.finish();
+        return b.construct("cluster", () -> new ClusterConfig(url, passwordFile, instanceId, timeout, perUser, total,
+                quotaTtl, failOpen, report, threshold, advertise, domain), d);
     }
 
     private NatDiscoveryConfig natDiscovery(MapReader m) {

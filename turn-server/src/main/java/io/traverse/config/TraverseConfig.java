@@ -24,7 +24,15 @@ public record TraverseConfig(
         AdminConfig admin,
         LoggingConfig logging,
         NatDiscoveryConfig natDiscovery,
-        DrainConfig drain) {
+        DrainConfig drain,
+        ClusterConfig cluster) {
+
+    /** Without a cluster. */
+    public TraverseConfig(ServerConfig server, List<ListenerConfig> listeners, RelayConfig relay, AuthConfig auth,
+            PeerPolicyConfig peers, TlsConfig tls, AdminConfig admin, LoggingConfig logging,
+            NatDiscoveryConfig natDiscovery, DrainConfig drain) {
+        this(server, listeners, relay, auth, peers, tls, admin, logging, natDiscovery, drain, ClusterConfig.defaults());
+    }
 
     public TraverseConfig {
         Validator v = new Validator();
@@ -37,6 +45,7 @@ public record TraverseConfig(
         v.notNull("logging", logging);
         v.notNull("nat-discovery", natDiscovery);
         v.notNull("drain", drain);
+        v.notNull("cluster", cluster);
         if (v.list("listeners", listeners)) {
             checkListeners(v, listeners, tls, admin);
         }

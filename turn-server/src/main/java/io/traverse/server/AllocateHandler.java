@@ -2,6 +2,7 @@ package io.traverse.server;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.traverse.cluster.ClusterQuota;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.stun.ErrorCode;
 import io.traverse.stun.StunMessage;
@@ -70,6 +71,11 @@ final class AllocateHandler {
      * the map is shared by all loops.
      */
     private final Map<FiveTuple, Pending> pending = new ConcurrentHashMap<>();
+    /** Cluster-wide quota (Redis), or null for local quotas only. */
+    private volatile ClusterQuota clusterQuota;
+    private volatile boolean clusterFailOpen = true;
+    /** The cluster slot of each live allocation, by allocation id. */
+    private final Map<Long, ClusterQuota.Slot> clusterSlots = new ConcurrentHashMap<>();
 
     AllocateHandler(AllocationRegistry registry, RelaySockets relaySockets, TcpRelay tcpRelay,
             List<RelayFamily> families,
@@ -85,6 +91,12 @@ final class AllocateHandler {
         this.responder = responder;
         this.metrics = metrics;
         this.drain = drain;
+    }
+
+    /** Adds the cluster-wide quota on top of the local one; {@code failOpen}: allocate when Redis cannot answer. */
+    void clusterQuota(ClusterQuota quota, boolean failOpen) {
+        this.clusterQuota = quota;
+        this.clusterFailOpen = failOpen;
     }
 
     void allocate(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
@@ -219,7 +231,13 @@ final class AllocateHandler {
         Pending pending = new Pending(decoded, link, auth, permit, dontFragment, evenPort.orElse(null),
                 claimedPort, primary, secondary, additionalFamily.isPresent(), tcp);
         this.pending.put(link.fiveTuple(), pending);
-        pending.bindPrimary(0);
+        ClusterQuota cluster = clusterQuota;
+        if (cluster == null || !cluster.enabled()) {
+            pending.bindPrimary(0);
+            return;
+        }
+        // §7.2 step 10 across the fleet: the cluster-wide quota in Redis, answered on this client's loop.
+        cluster.reserve(permit.username()).thenAcceptAsync(pending::clusterReserved, link.eventLoop());
     }
 
     /**
@@ -253,6 +271,10 @@ final class AllocateHandler {
     void destroy(Allocation allocation, EndReason reason) {
         if (!registry.remove(allocation, reason)) {
             return;
+        }
+        ClusterQuota.Slot slot = clusterSlots.remove(allocation.id());
+        if (slot != null) {
+            clusterQuota.release(slot);
         }
         RelaySession session = (RelaySession) allocation.attachment();
         session.close();
@@ -291,6 +313,8 @@ final class AllocateHandler {
         final List<InetSocketAddress[]> relays = new ArrayList<>(2);
         PortReservationToken reservation;
         AddressErrorCode addressError;
+        /** The cluster-wide quota slot, or null. */
+        ClusterQuota.Slot clusterSlot;
 
         Pending(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth, AllocationPermit permit,
                 boolean dontFragment, EvenPort evenPort, int claimedPort, RelayFamily primary,
@@ -307,6 +331,35 @@ final class AllocateHandler {
             this.additionalRequested = additionalRequested;
             this.session = new RelaySession(link, tcp);
             this.transactionId = decoded.message().transactionId().toBytes();
+        }
+
+        /** The cluster-wide quota answered: go on binding, or refuse (486 per user, 508 in total). */
+        void clusterReserved(ClusterQuota.Slot slot) {
+            clusterSlot = slot;
+            switch (slot.decision()) {
+                case GRANTED:
+                    bindPrimary(0);
+                    break;
+                case UNAVAILABLE:
+                    // Redis cannot answer: the local quotas were already checked; fail open or closed as configured.
+                    if (clusterFailOpen) {
+                        bindPrimary(0);
+                    } else {
+                        fail(ErrorCode.INSUFFICIENT_CAPACITY);
+                    }
+                    break;
+                default:
+                    fail(ErrorCode.valueOf(slot.decision().errorCode()));
+            }
+        }
+
+        /** Gives back the local permit and the cluster slot (the allocation was not made). */
+        private void releaseQuota() {
+            permit.close();
+            ClusterQuota cluster = clusterQuota;
+            if (clusterSlot != null && cluster != null) {
+                cluster.release(clusterSlot);
+            }
         }
 
         void bindPrimary(int attempt) {
@@ -395,7 +448,7 @@ final class AllocateHandler {
                 // is the allocation (RFC 8656 §3.1). Registering it would leak a port and a quota slot.
                 session.close();
                 releasePorts();
-                permit.close();
+                releaseQuota();
                 return;
             }
             StunMessage request = decoded.message();
@@ -416,10 +469,13 @@ final class AllocateHandler {
                 // Another Allocate on the same 5-tuple won the race (only possible across retransmissions).
                 session.close();
                 releasePorts();
-                permit.close();
+                releaseQuota();
                 replay(respondError(ErrorCode.ALLOCATION_MISMATCH));
                 link.channel().flush();
                 return;
+            }
+            if (clusterSlot != null && clusterSlot.decision() == ClusterQuota.Decision.GRANTED) {
+                clusterSlots.put(allocation.id(), clusterSlot);
             }
             StunMessage.Builder response = StunMessage.successResponseTo(request);
             for (InetSocketAddress[] relay : relays) {
@@ -445,7 +501,7 @@ final class AllocateHandler {
             pending.remove(link.fiveTuple(), this);
             session.close();
             releasePorts();
-            permit.close();
+            releaseQuota();
             replay(respondError(code));
             link.channel().flush();
         }

@@ -11,6 +11,7 @@ import io.traverse.auth.RestSecrets;
 import io.traverse.auth.StatelessNonces;
 import io.traverse.auth.UserStores;
 import io.traverse.auth.UsersFile;
+import io.traverse.cluster.ClusterNode;
 import io.traverse.config.AuthConfig;
 import io.traverse.config.Cidr;
 import io.traverse.config.IpLiterals;
@@ -77,6 +78,8 @@ public final class TraverseServer implements AutoCloseable {
     private final CertificateStore certificates;
     /** The external credential store (auth.store), or null. */
     private volatile CachingUserStore userStore;
+    /** Membership of the fleet (cluster.redis-url), or null. */
+    private volatile ClusterNode cluster;
 
     private TraverseServer(EventLoopGroup group, IoTransport io, List<Channel> channels, List<BoundListener> bound,
             AllocationRegistry registry, CredentialFiles credentialFiles, List<RelayFamily> families,
@@ -139,6 +142,7 @@ public final class TraverseServer implements AutoCloseable {
         DrainState drain = new DrainState(config.drain().alternateServer());
         TurnService turn;
         CertificateStore certificates = null;
+        ClusterNode cluster = null;
         try {
             certificates = loadCertificates(config);
             PeerPolicy policy = peerPolicy(config, families);
@@ -148,6 +152,11 @@ public final class TraverseServer implements AutoCloseable {
                     metrics);
             AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), tcpRelay,
                     families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);
+            if (config.cluster().enabled()) {
+                cluster = ClusterNode.start(config.cluster());
+                allocate.clusterQuota(cluster.quota(), config.cluster().failOpen());
+                LOG.info("cluster member {} through {}", cluster.instanceId(), cluster.redis().describe());
+            }
             turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate, tcpRelay);
             turnRef[0] = turn;
             NatDiscovery natDiscovery = new NatDiscovery();
@@ -198,6 +207,9 @@ public final class TraverseServer implements AutoCloseable {
             if (userStore != null) {
                 userStore.close();
             }
+            if (cluster != null) {
+                cluster.close();
+            }
             if (certificates != null) {
                 certificates.close();
             }
@@ -219,6 +231,7 @@ public final class TraverseServer implements AutoCloseable {
         TraverseServer server = new TraverseServer(group, io, channels, List.copyOf(bound), registry,
                 credentialFiles, List.copyOf(families), turn, drain, certificates);
         server.userStore = userStore;
+        server.cluster = cluster;
         return server;
     }
 
@@ -512,6 +525,9 @@ public final class TraverseServer implements AutoCloseable {
         }
         if (userStore != null) {
             userStore.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (certificates != null) {
             certificates.close();
