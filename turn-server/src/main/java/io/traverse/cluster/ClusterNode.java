@@ -13,6 +13,7 @@ public final class ClusterNode implements AutoCloseable {
     private final RedisConnector redis;
     private final String instanceId;
     private final ClusterQuota quota;
+    private volatile LoadReports loadReports;
 
     private ClusterNode(RedisConnector redis, String instanceId, ClusterQuota quota) {
         this.redis = redis;
@@ -56,6 +57,17 @@ public final class ClusterNode implements AutoCloseable {
         return id.length() <= 64 ? id : id.substring(id.length() - 64);
     }
 
+    /** Starts publishing this instance's load and reading its peers' (cluster.report-interval). */
+    public void startLoadReports(ClusterConfig config, java.util.function.Supplier<InstanceLoad> self) {
+        loadReports = new LoadReports(redis, instanceId, config.reportInterval(), self);
+        loadReports.start();
+    }
+
+    /** The load reports, or null before {@link #startLoadReports}. */
+    public LoadReports loadReports() {
+        return loadReports;
+    }
+
     public String instanceId() {
         return instanceId;
     }
@@ -70,6 +82,9 @@ public final class ClusterNode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (loadReports != null) {
+            loadReports.close();
+        }
         quota.close();
         redis.close();
     }

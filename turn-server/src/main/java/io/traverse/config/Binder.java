@@ -310,6 +310,9 @@ final class Binder {
             if (v instanceof BigInteger) {
                 return ((BigInteger) v).doubleValue();
             }
+            if (v instanceof String && ((String) v).matches("[0-9]{0,9}\\.[0-9]{1,9}")) {
+                return Double.valueOf((String) v); // from a command-line override, which types integers only
+            }
         }
         report(path, n, "must be a number, got " + n.describe());
         return null;

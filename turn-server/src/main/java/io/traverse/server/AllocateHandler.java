@@ -3,6 +3,7 @@ package io.traverse.server;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.traverse.cluster.ClusterQuota;
+import io.traverse.cluster.LoadReports;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.stun.ErrorCode;
 import io.traverse.stun.StunMessage;
@@ -31,6 +32,7 @@ import io.traverse.turn.PortAllocator;
 import io.traverse.turn.PortReservationToken;
 import io.traverse.turn.ReserveResult;
 import io.traverse.turn.TurnClock;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,6 +76,9 @@ final class AllocateHandler {
     /** Cluster-wide quota (Redis), or null for local quotas only. */
     private volatile ClusterQuota clusterQuota;
     private volatile boolean clusterFailOpen = true;
+    /** Load-aware ALTERNATE-SERVER, or null; redirects start at {@link #redirectAt} live allocations. */
+    private volatile LoadReports loadReports;
+    private volatile int redirectAt = Integer.MAX_VALUE;
     /** The cluster slot of each live allocation, by allocation id. */
     private final Map<Long, ClusterQuota.Slot> clusterSlots = new ConcurrentHashMap<>();
 
@@ -97,6 +102,12 @@ final class AllocateHandler {
     void clusterQuota(ClusterQuota quota, boolean failOpen) {
         this.clusterQuota = quota;
         this.clusterFailOpen = failOpen;
+    }
+
+    /** Sends new Allocates to the least-loaded peer once {@code redirectAt} allocations are live (or draining). */
+    void loadAwareRedirect(LoadReports reports, int redirectAt) {
+        this.loadReports = reports;
+        this.redirectAt = redirectAt;
     }
 
     void allocate(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
@@ -127,6 +138,50 @@ final class AllocateHandler {
             error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
             return;
         }
+        LoadReports reports = loadReports;
+        if (reports != null && (drain.isDraining() || registry.active() >= redirectAt)) {
+            redirectForLoad(decoded, link, auth, reports);
+            return;
+        }
+        allocateHere(decoded, link, auth);
+    }
+
+    /**
+     * Over the redirect threshold (or draining) in a cluster: RFC 8489 §10, 300 (Try Alternate) with the
+     * least-loaded healthy peer of the same transport and address family as ALTERNATE-SERVER, and for TLS its name as
+     * ALTERNATE-DOMAIN (§14.16). A client a peer already sent here is never sent on (no loops): it is served here if
+     * there is room, otherwise 508. Without a suitable peer, the request is served here too (or refused, draining).
+     */
+    private void redirectForLoad(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth,
+            LoadReports reports) {
+        InetSocketAddress client = link.fiveTuple().client();
+        reports.wasRedirectedHere(client.getAddress(), auth.username()).thenAcceptAsync(redirectedHere -> {
+            boolean ipv6 = link.fiveTuple().server().getAddress() instanceof Inet6Address;
+            Optional<LoadReports.Alternate> alternate = redirectedHere ? Optional.empty()
+                    : reports.leastLoaded(link.fiveTuple().protocol(), ipv6);
+            if (alternate.isEmpty()) {
+                // No suitable peer, or the client was already sent here once: never another 300. Served here if
+                // there is room, otherwise the local quota answers 508 (RFC 8656 §7.2).
+                allocateHere(decoded, link, auth);
+                link.channel().flush();
+                return;
+            }
+            LoadReports.Alternate to = alternate.get();
+            reports.noteRedirect(to.instanceId(), client.getAddress(), auth.username()).thenRunAsync(() -> {
+                StunMessage.Builder redirect = StunMessage.errorResponseTo(decoded.message(), ErrorCode.TRY_ALTERNATE)
+                        .add(new io.traverse.stun.attr.AlternateServer(to.address()));
+                if (link.fiveTuple().protocol() == io.traverse.turn.TransportProtocol.TLS && to.domain() != null) {
+                    redirect.add(new io.traverse.stun.attr.AlternateDomain(to.domain()));
+                }
+                responder.respond(link, decoded, redirect, auth.integrity());
+                link.channel().flush();
+            }, link.eventLoop());
+        }, link.eventLoop());
+    }
+
+    /** RFC 8656 §7.2 from step 3 on: the allocation is made on this instance. */
+    private void allocateHere(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
+        StunMessage request = decoded.message();
         if (drain.isDraining()) {
             // Draining (SIGTERM): no new allocations. RFC 8489 §10 / RFC 8656 §7.2: 300 (Try Alternate) with
             // ALTERNATE-SERVER when one is configured, otherwise 508 (Insufficient Capacity).

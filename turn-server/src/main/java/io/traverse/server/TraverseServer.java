@@ -143,6 +143,7 @@ public final class TraverseServer implements AutoCloseable {
         TurnService turn;
         CertificateStore certificates = null;
         ClusterNode cluster = null;
+        AllocateHandler allocateRef = null;
         try {
             certificates = loadCertificates(config);
             PeerPolicy policy = peerPolicy(config, families);
@@ -150,7 +151,7 @@ public final class TraverseServer implements AutoCloseable {
             TurnService[] turnRef = new TurnService[1];
             TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> turnRef[0].policy(), responder, clock,
                     metrics);
-            AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), tcpRelay,
+            AllocateHandler allocate = allocateRef = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), tcpRelay,
                     families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);
             if (config.cluster().enabled()) {
                 cluster = ClusterNode.start(config.cluster());
@@ -228,6 +229,12 @@ public final class TraverseServer implements AutoCloseable {
         if (certificates != null) {
             certificates.start();
         }
+        if (cluster != null) {
+            cluster.startLoadReports(config.cluster(), selfReport(config, cluster.instanceId(), registry, drain,
+                    bound, metrics));
+            allocateRef.loadAwareRedirect(cluster.loadReports(),
+                    (int) Math.ceil(config.cluster().redirectThreshold() * relay.maxAllocations()));
+        }
         TraverseServer server = new TraverseServer(group, io, channels, List.copyOf(bound), registry,
                 credentialFiles, List.copyOf(families), turn, drain, certificates);
         server.userStore = userStore;
@@ -260,6 +267,59 @@ public final class TraverseServer implements AutoCloseable {
         metrics.bindCredentialStore(cached);
         LOG.info("credential store {}", cached.store().describe());
         return cached;
+    }
+
+    /** This instance's load report: allocations against capacity, relayed bit rate, CPU, listeners. */
+    private static java.util.function.Supplier<io.traverse.cluster.InstanceLoad> selfReport(TraverseConfig config,
+            String id, AllocationRegistry registry, DrainState drain, List<BoundListener> bound,
+            TraverseMetrics metrics) {
+        List<String> listeners = new ArrayList<>();
+        for (ListenerConfig l : config.cluster().advertise()) {
+            listeners.add(l.uri());
+        }
+        if (listeners.isEmpty()) {
+            for (BoundListener l : bound) {
+                listeners.add(new ListenerConfig(l.protocol(), l.address().getAddress(), l.address().getPort()).uri());
+            }
+        }
+        int capacity = config.relay().maxAllocations();
+        double threshold = config.cluster().redirectThreshold();
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        long[] last = {System.nanoTime(), relayedBytes(metrics)};
+        return () -> {
+            long now = System.nanoTime();
+            long bytes = relayedBytes(metrics);
+            long bps;
+            synchronized (last) {
+                double seconds = Math.max(1e-3, (now - last[0]) / 1e9);
+                bps = (long) ((bytes - last[1]) * 8 / seconds);
+                last[0] = now;
+                last[1] = bytes;
+            }
+            int allocations = registry.active();
+            double load = capacity == 0 ? 0 : (double) allocations / capacity;
+            double cpu = os instanceof com.sun.management.OperatingSystemMXBean
+                    ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuLoad() : -1;
+            boolean draining = drain.isDraining();
+            return new io.traverse.cluster.InstanceLoad(id, allocations, capacity, load, cpu, bps, draining,
+                    draining || load >= threshold, config.cluster().alternateDomain(), listeners,
+                    System.currentTimeMillis());
+        };
+    }
+
+    private static long relayedBytes(TraverseMetrics metrics) {
+        double sum = 0;
+        for (io.micrometer.core.instrument.Counter c : metrics.registry().find(TraverseMetrics.RELAYED_BYTES)
+                .counters()) {
+            sum += c.count();
+        }
+        return (long) sum;
+    }
+
+    /** Membership of the fleet (peers' load, quota), or null without {@code cluster.redis-url}. */
+    public ClusterNode cluster() {
+        return cluster;
     }
 
     /** Why /readyz should look twice, or null: the credential store is down (cached users still work). */
