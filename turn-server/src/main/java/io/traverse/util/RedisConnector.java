@@ -32,6 +32,7 @@ public final class RedisConnector implements AutoCloseable {
     private final String description;
     private final Object lock = new Object();
     private CompletableFuture<StatefulRedisConnection<String, String>> connection;
+    private boolean closed;
 
     /**
      * @param uri e.g. {@code redis://127.0.0.1:6379/0}
@@ -84,6 +85,9 @@ public final class RedisConnector implements AutoCloseable {
 
     private CompletableFuture<StatefulRedisConnection<String, String>> connection() {
         synchronized (lock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("closed"));
+            }
             if (connection == null || connection.isCompletedExceptionally()) {
                 connection = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
             }
@@ -98,10 +102,15 @@ public final class RedisConnector implements AutoCloseable {
 
     @Override
     public void close() {
+        CompletableFuture<StatefulRedisConnection<String, String>> open;
         synchronized (lock) {
-            if (connection != null && connection.isDone() && !connection.isCompletedExceptionally()) {
-                connection.join().close();
-            }
+            closed = true;
+            open = connection;
+        }
+        // Outside the lock: closing waits for Lettuce's thread, which may be completing a command whose callback
+        // asks for the connection (and so for the lock).
+        if (open != null && open.isDone() && !open.isCompletedExceptionally()) {
+            open.join().closeAsync().orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
