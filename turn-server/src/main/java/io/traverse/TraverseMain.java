@@ -122,6 +122,7 @@ public final class TraverseMain implements Callable<Integer> {
         if (cfg.admin().enabled()) {
             try {
                 admin = AdminServer.start(cfg.admin(), registry, server::isReady, cfg.admin().bearerTokenFile());
+                admin.readinessDetail(server::credentialStoreProblem);
             } catch (RuntimeException e) {
                 LOG.error("failed to start the admin endpoint: {}", e.getMessage());
                 server.close();
