@@ -9,11 +9,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 declare -A package_of=(
   [turnutils_stunclient]=coturn [turnutils_uclient]=coturn [turnutils_peer]=coturn
   [turnutils_natdiscovery]=coturn [systemd-analyze]=systemd
+  [turnadmin]=coturn [redis-server]=redis-server
 )
 packages=()
 for tool in "${!package_of[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || packages+=("${package_of[$tool]}")
 done
+# PostgreSQL's server binaries are not on PATH (Debian keeps them in /usr/lib/postgresql/<version>/bin).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)
 if [ ${#packages[@]} -gt 0 ]; then
   mapfile -t packages < <(printf '%s\n' "${packages[@]}" | sort -u)
   echo "scripts/test.sh: installing ${packages[*]}" >&2
@@ -24,6 +27,10 @@ if [ ${#packages[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
   # The Debian package may enable a coturn service; Traverse's tests never need it running.
   if command -v systemctl >/dev/null 2>&1; then "${sudo_cmd[@]}" systemctl disable --now coturn >/dev/null 2>&1 || true; fi
+  # Nor the system redis-server or postgresql: the store tests start private instances on ephemeral ports.
+  if command -v systemctl >/dev/null 2>&1; then
+    "${sudo_cmd[@]}" systemctl disable --now redis-server postgresql >/dev/null 2>&1 || true
+  fi
 fi
 
 cd "$root"

@@ -111,8 +111,10 @@ public final class TraverseMain implements Callable<Integer> {
         List<AutoCloseable> closeAfterServer = new ArrayList<>();
         if (cfg.admin().enabled()) {
             try {
-                closeAfterServer.add(
-                        AdminServer.start(cfg.admin(), registry, server::isReady, cfg.admin().bearerTokenFile()));
+                AdminServer admin =
+                        AdminServer.start(cfg.admin(), registry, server::isReady, cfg.admin().bearerTokenFile());
+                admin.readinessDetail(server::credentialStoreProblem);
+                closeAfterServer.add(admin);
             } catch (RuntimeException e) {
                 LOG.error("failed to start the admin endpoint: {}", e.getMessage());
                 server.close();

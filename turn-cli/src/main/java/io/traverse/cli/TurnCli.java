@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             UserCommand.class,
             ConfigCommand.class,
             ProbeCommand.class,
+            ClusterCommand.class,
             AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class,
         },

@@ -1,6 +1,7 @@
 package io.traverse.cli;
 
 import io.traverse.auth.UserEntry;
+import io.traverse.auth.UserStore;
 import io.traverse.auth.UsersFile;
 import io.traverse.stun.auth.CredentialException;
 import io.traverse.stun.auth.PasswordAlgorithm;
@@ -27,8 +28,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
         description = {
-            "Manage the users file: long-term credentials stored as derived keys (MD5 and SHA-256), never passwords.",
-            "Changes replace the file atomically with mode 0600; the server picks them up without a restart."
+            "Manage users: long-term credentials stored as derived keys (MD5 and SHA-256), never passwords.",
+            "In the users file (--users-file, or --store file:FILE) changes replace the file atomically with mode 0600;",
+            "in a database in coturn's schema (--store redis://... or postgres://...) the MD5 key is stored.",
+            "The server picks changes up without a restart (from a database once its cache entry expires)."
         },
         subcommands = {
             UserCommand.Add.class,
@@ -48,10 +51,18 @@ final class UserCommand implements Callable<Integer> {
         return ExitCodes.USAGE;
     }
 
-    /** --users-file, shared by all user subcommands. */
-    static final class FileOption {
-        @Option(names = "--users-file", paramLabel = "FILE", required = true, description = "The users file.")
-        Path file;
+    /** A user of a database store: the entry derived from the password (the store keeps the MD5 key). */
+    static UserEntry derive(String user, String realm, String password) throws CliException {
+        try {
+            return UserEntry.fromPassword(user, realm, password);
+        } catch (CredentialException e) {
+            throw CliException.failed(e.getMessage());
+        }
+    }
+
+    /** Whether the database store holds the user. */
+    static boolean exists(UserStore store, String user, String realm) throws CliException {
+        return UserStoreOption.await(store.user(user, realm), store).isPresent();
     }
 
     static UsersFile load(Path file, boolean createIfMissing) throws CliException {
@@ -93,7 +104,7 @@ final class UserCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Mixin
-        FileOption file;
+        UserStoreOption file;
 
         @Option(names = "--realm", paramLabel = "REALM", required = true,
                 description = "Realm, as the server's server.realm.")
@@ -107,15 +118,28 @@ final class UserCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws CliException {
-            UsersFile users = load(file.file, true);
+            Path path = file.usersFile();
+            if (path == null) {
+                try (UserStore store = file.open()) {
+                    if (exists(store, user, realm)) {
+                        throw CliException.failed(who(user, realm) + " already exists in " + store.describe()
+                                + " (use passwd)");
+                    }
+                    String pw = Passwords.read(password, spec, user + "@" + realm, true);
+                    UserStoreOption.await(store.put(derive(user, realm, pw)), store);
+                    spec.commandLine().getOut().println("added " + who(user, realm) + " to " + store.describe());
+                }
+                return ExitCodes.OK;
+            }
+            UsersFile users = load(path, true);
             String pw = Passwords.read(password, spec, user + "@" + realm, true);
             try {
                 users = users.add(user, realm, pw);
             } catch (CredentialException e) {
                 throw CliException.failed(e.getMessage());
             }
-            save(users, file.file);
-            spec.commandLine().getOut().println("added " + who(user, realm) + " to " + file.file);
+            save(users, path);
+            spec.commandLine().getOut().println("added " + who(user, realm) + " to " + path);
             return ExitCodes.OK;
         }
     }
@@ -128,7 +152,7 @@ final class UserCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Mixin
-        FileOption file;
+        UserStoreOption file;
 
         @Option(names = "--realm", paramLabel = "REALM", required = true, description = "Realm.")
         String realm;
@@ -141,15 +165,28 @@ final class UserCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws CliException {
-            UsersFile users = load(file.file, false);
+            Path path = file.usersFile();
+            if (path == null) {
+                try (UserStore store = file.open()) {
+                    if (!exists(store, user, realm)) {
+                        throw CliException.failed("no " + who(user, realm) + " in " + store.describe());
+                    }
+                    String pw = Passwords.read(password, spec, user + "@" + realm, true);
+                    UserStoreOption.await(store.put(derive(user, realm, pw)), store);
+                    spec.commandLine().getOut().println("changed the password of " + who(user, realm) + " in "
+                            + store.describe());
+                }
+                return ExitCodes.OK;
+            }
+            UsersFile users = load(path, false);
             String pw = Passwords.read(password, spec, user + "@" + realm, true);
             try {
                 users = users.passwd(user, realm, pw);
             } catch (CredentialException e) {
                 throw CliException.failed(e.getMessage());
             }
-            save(users, file.file);
-            spec.commandLine().getOut().println("changed the password of " + who(user, realm) + " in " + file.file);
+            save(users, path);
+            spec.commandLine().getOut().println("changed the password of " + who(user, realm) + " in " + path);
             return ExitCodes.OK;
         }
     }
@@ -161,7 +198,7 @@ final class UserCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Mixin
-        FileOption file;
+        UserStoreOption file;
 
         @Option(names = "--realm", paramLabel = "REALM", required = true, description = "Realm.")
         String realm;
@@ -171,14 +208,24 @@ final class UserCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws CliException {
-            UsersFile users = load(file.file, false);
+            Path path = file.usersFile();
+            if (path == null) {
+                try (UserStore store = file.open()) {
+                    if (!UserStoreOption.await(store.delete(user, realm), store)) {
+                        throw CliException.failed("no " + who(user, realm) + " in " + store.describe());
+                    }
+                    spec.commandLine().getOut().println("deleted " + who(user, realm) + " from " + store.describe());
+                }
+                return ExitCodes.OK;
+            }
+            UsersFile users = load(path, false);
             try {
                 users = users.remove(user, realm);
             } catch (CredentialException e) {
                 throw CliException.failed(e.getMessage());
             }
-            save(users, file.file);
-            spec.commandLine().getOut().println("deleted " + who(user, realm) + " from " + file.file);
+            save(users, path);
+            spec.commandLine().getOut().println("deleted " + who(user, realm) + " from " + path);
             return ExitCodes.OK;
         }
     }
@@ -190,18 +237,26 @@ final class UserCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Mixin
-        FileOption file;
+        UserStoreOption file;
 
         @Option(names = "--realm", paramLabel = "REALM", description = "Only users of this realm.")
         String realm;
 
         @Override
         public Integer call() throws CliException {
-            UsersFile users = load(file.file, false);
+            Path path = file.usersFile();
+            List<UserEntry> entries;
+            if (path == null) {
+                try (UserStore store = file.open()) {
+                    entries = UserStoreOption.await(store.list(realm), store);
+                }
+            } else {
+                entries = load(path, false).entries();
+            }
             List<UserEntry> shown = new ArrayList<>();
             int userWidth = "USER".length();
             int realmWidth = "REALM".length();
-            for (UserEntry e : users.entries()) {
+            for (UserEntry e : entries) {
                 if (realm == null || realm.equals(e.realm())) {
                     shown.add(e);
                     userWidth = Math.max(userWidth, e.username().length());

@@ -47,6 +47,23 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /**
      * @param token the required token, or {@code null} for none
      */
+    private volatile java.util.function.Supplier<String> readinessDetail = () -> null;
+
+    void readinessDetail(java.util.function.Supplier<String> detail) {
+        this.readinessDetail = detail;
+    }
+
+    /** "ready" or "not ready", plus the readiness detail line when there is one. */
+    private String readyText(String state) {
+        String detail;
+        try {
+            detail = readinessDetail.get();
+        } catch (RuntimeException e) {
+            detail = null;
+        }
+        return detail == null ? state : state + "\n" + detail;
+    }
+
     AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, BearerToken token) {
         this.registry = registry;
         this.ready = ready;
@@ -89,9 +106,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             send(ctx, request, HttpResponseStatus.OK, TEXT, "ok", false);
         } else if (READYZ.equals(path)) {
             if (isReady()) {
-                send(ctx, request, HttpResponseStatus.OK, TEXT, "ready", false);
+                send(ctx, request, HttpResponseStatus.OK, TEXT, readyText("ready"), false);
             } else {
-                send(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, "not ready", false);
+                send(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, readyText("not ready"), false);
             }
         } else {
             String body;

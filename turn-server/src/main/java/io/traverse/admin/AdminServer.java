@@ -56,6 +56,7 @@ public final class AdminServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final InetSocketAddress address;
+    private AdminHandler handler;
 
     private AdminServer(EventLoopGroup group, Channel channel) {
         this.group = group;
@@ -136,6 +137,7 @@ public final class AdminServer implements AutoCloseable {
                     + (cause == null ? "unknown error" : cause.getMessage()), cause);
         }
         AdminServer server = new AdminServer(group, bind.channel());
+        server.handler = handler;
         LOG.info("admin endpoint listening on {} (/metrics, /healthz, /readyz){}", server.address,
                 token == null ? "" : ", bearer token required");
         return server;
@@ -159,5 +161,13 @@ public final class AdminServer implements AutoCloseable {
     public void close() {
         channel.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    /**
+     * A line added to the {@code /readyz} body when it is non-null (e.g. "credential store … is down"): a degraded
+     * but serving state that does not change the status code. Called on the admin thread; must be thread-safe.
+     */
+    public void readinessDetail(java.util.function.Supplier<String> detail) {
+        handler.readinessDetail(detail);
     }
 }

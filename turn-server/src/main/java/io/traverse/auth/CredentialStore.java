@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The single credential lookup of the long-term credential mechanism (RFC 8489 §9.2.4): combines
@@ -41,6 +43,8 @@ public final class CredentialStore {
     private final Cache<CacheKey, List<byte[]>> cache;
     private volatile Sources sources;
     private volatile Duration restMaxTtl = DEFAULT_REST_MAX_TTL;
+    /** The external store (PostgreSQL, Redis) with its cache, or null. */
+    private volatile CachingUserStore store;
 
     /**
      * @param users the initial users file ({@link UsersFile#empty()} for none)
@@ -113,6 +117,63 @@ public final class CredentialStore {
             }
         }
         return result;
+    }
+
+    /**
+     * {@link #candidateKeys} plus the keys of the external {@link UserStore}, if one is attached: for a live TURN REST
+     * username one key per REST secret the store holds for {@code realm}, otherwise the stored user's key. Completes
+     * at once on the caller's thread when the answer is local or cached; otherwise on the store's thread, and
+     * exceptionally with {@link StoreUnavailableException} when the store cannot answer and no local key exists.
+     */
+    public CompletableFuture<List<byte[]>> candidateKeysAsync(String username, String realm,
+            PasswordAlgorithm algorithm) {
+        List<byte[]> local = candidateKeys(username, realm, algorithm);
+        CachingUserStore external = store;
+        if (external == null || username == null || realm == null) {
+            return CompletableFuture.completedFuture(local);
+        }
+        RestSecrets fileSecrets = sources.rest();
+        CompletableFuture<List<byte[]>> stored;
+        if (fileSecrets.isLive(username)) {
+            stored = external.restSecrets(realm).thenApply(secrets -> secrets.isEmpty() ? List.of()
+                    : RestSecrets.of(secrets, fileSecrets.clock()).keys(username, realm, algorithm));
+        } else {
+            stored = external.user(username, realm).thenApply(user -> user.flatMap(u -> u.key(algorithm))
+                    .map(List::of).orElse(List.of()));
+        }
+        if (stored.isDone() && !stored.isCompletedExceptionally()) {
+            return CompletableFuture.completedFuture(concat(local, stored.join()));
+        }
+        return stored.handle((keys, error) -> {
+            if (error != null) {
+                if (local.isEmpty()) {
+                    throw error instanceof CompletionException ? (CompletionException) error
+                            : new CompletionException(error);
+                }
+                return local;
+            }
+            return concat(local, keys);
+        });
+    }
+
+    private static List<byte[]> concat(List<byte[]> local, List<byte[]> stored) {
+        if (stored.isEmpty()) {
+            return local;
+        }
+        List<byte[]> all = new ArrayList<>(local.size() + stored.size());
+        all.addAll(local);
+        all.addAll(stored);
+        return all;
+    }
+
+    /** Attaches (or with null detaches) the external credential store consulted by {@link #candidateKeysAsync}. */
+    public void attachStore(CachingUserStore store) {
+        this.store = store;
+    }
+
+    /** The external store, or null. */
+    public CachingUserStore externalStore() {
+        return store;
     }
 
     /**

@@ -78,7 +78,14 @@ public final class RateLimiter {
             return true;
         }
         AtomicLong tat = buckets.get(bucketKey(source), k -> new AtomicLong(Long.MIN_VALUE));
-        long now = nanoTime.getAsLong();
+        return take(tat, nanoTime.getAsLong(), intervalNanos, toleranceNanos);
+    }
+
+    /**
+     * One step of the generic cell rate algorithm: takes a permit from the bucket whose theoretical arrival time is
+     * {@code tat} ({@code Long.MIN_VALUE}: full), or returns false when it is empty.
+     */
+    static boolean take(AtomicLong tat, long now, long intervalNanos, long toleranceNanos) {
         while (true) {
             long current = tat.get();
             long start = current == Long.MIN_VALUE || current - now < 0 ? now : current;

@@ -104,6 +104,11 @@ public final class RestSecrets {
         return of(secrets, clock);
     }
 
+    /** The clock that decides whether a REST username has expired. */
+    Clock clock() {
+        return clock;
+    }
+
     /** Number of accepted secrets. */
     public int size() {
         return secrets.size();

@@ -48,6 +48,32 @@ public final class UserEntry {
                 LongTermKey.derive(PasswordAlgorithm.SHA256, u, r, password));
     }
 
+    /**
+     * A user as coturn stores it ({@code turnusers_lt.hmackey}, Redis {@code turn/realm/<realm>/user/<name>/key}):
+     * the hex of one key, whose length tells the algorithm — 32 digits MD5, 64 digits SHA-256 (coturn's {@code
+     * --sha256}). Surrounding blanks are ignored ({@code char(128)} pads with spaces).
+     *
+     * @return empty when {@code hex} is not 32 or 64 hex digits (e.g. coturn's SHA-384/512 keys, which RFC 8489
+     *     does not define)
+     */
+    public static Optional<UserEntry> fromCoturnKey(String username, String realm, String hex) {
+        if (hex == null) {
+            return Optional.empty();
+        }
+        String h = hex.strip();
+        if ((h.length() != 32 && h.length() != 64) || !h.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            return Optional.empty();
+        }
+        byte[] key = java.util.HexFormat.of().parseHex(h);
+        return Optional.of(h.length() == 32 ? new UserEntry(username, realm, key, null)
+                : new UserEntry(username, realm, null, key));
+    }
+
+    /** The key coturn's schema stores for this user: the MD5 key in hex when there is one, else the SHA-256 key. */
+    public String coturnKey() {
+        return java.util.HexFormat.of().formatHex(md5Key != null ? md5Key : sha256Key);
+    }
+
     public String username() {
         return username;
     }

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param unauthenticatedRateLimit per-source-IP limit before authentication
  * @param restMaxTtl               longest lifetime a TURN REST username may still have; one that expires later
  *                                 is refused (401), at least 1 s
+ * @param store                    external credential store (PostgreSQL, Redis), {@link StoreConfig#defaults()}
+ *                                 for none
  */
 public record AuthConfig(
         Path usersFile,
@@ -34,7 +36,8 @@ public record AuthConfig(
         List<PasswordAlgorithm> passwordAlgorithms,
         CredentialCacheConfig credentialCache,
         RateLimitConfig unauthenticatedRateLimit,
-        Duration restMaxTtl) {
+        Duration restMaxTtl,
+        StoreConfig store) {
 
     public AuthConfig {
         Validator v = new Validator();
@@ -61,17 +64,34 @@ public record AuthConfig(
         v.notNull("credential-cache", credentialCache);
         v.notNull("unauthenticated-rate-limit", unauthenticatedRateLimit);
         v.duration("rest-max-ttl", restMaxTtl, Duration.ofSeconds(1));
+        v.notNull("store", store);
         v.done();
         restSecrets = List.copyOf(restSecrets);
         passwordAlgorithms = List.copyOf(passwordAlgorithms);
     }
 
-    /** As the canonical constructor with the default REST max TTL. */
+    /** As the canonical constructor with the default REST max TTL and no external credential store. */
     public AuthConfig(Path usersFile, Path restSecretsFile, List<String> restSecrets, Duration nonceLifetime,
             List<PasswordAlgorithm> passwordAlgorithms, CredentialCacheConfig credentialCache,
             RateLimitConfig unauthenticatedRateLimit) {
         this(usersFile, restSecretsFile, restSecrets, nonceLifetime, passwordAlgorithms, credentialCache,
-                unauthenticatedRateLimit, DEFAULT_REST_MAX_TTL);
+                unauthenticatedRateLimit, DEFAULT_REST_MAX_TTL, StoreConfig.defaults());
+    }
+
+    /** As the canonical constructor without an external credential store. */
+    public AuthConfig(Path usersFile, Path restSecretsFile, List<String> restSecrets, Duration nonceLifetime,
+            List<PasswordAlgorithm> passwordAlgorithms, CredentialCacheConfig credentialCache,
+            RateLimitConfig unauthenticatedRateLimit, Duration restMaxTtl) {
+        this(usersFile, restSecretsFile, restSecrets, nonceLifetime, passwordAlgorithms, credentialCache,
+                unauthenticatedRateLimit, restMaxTtl, StoreConfig.defaults());
+    }
+
+    /** As the canonical constructor with the default REST max TTL. */
+    public AuthConfig(Path usersFile, Path restSecretsFile, List<String> restSecrets, Duration nonceLifetime,
+            List<PasswordAlgorithm> passwordAlgorithms, CredentialCacheConfig credentialCache,
+            RateLimitConfig unauthenticatedRateLimit, StoreConfig store) {
+        this(usersFile, restSecretsFile, restSecrets, nonceLifetime, passwordAlgorithms, credentialCache,
+                unauthenticatedRateLimit, DEFAULT_REST_MAX_TTL, store);
     }
 
     /** Default of {@code rest-max-ttl}: 7 days. */
@@ -94,6 +114,7 @@ public record AuthConfig(
                 + ", passwordAlgorithms=" + passwordAlgorithms
                 + ", credentialCache=" + credentialCache
                 + ", unauthenticatedRateLimit=" + unauthenticatedRateLimit
-                + ", restMaxTtl=" + restMaxTtl + "]";
+                + ", restMaxTtl=" + restMaxTtl
+                + ", store=" + store + "]";
     }
 }

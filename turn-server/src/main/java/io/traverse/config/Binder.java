@@ -302,6 +302,24 @@ final class Binder {
         return false;
     }
 
+    /** A number such as 0.9 (an integer is accepted too). */
+    Double decimal(String path, YamlNode n) {
+        if (n instanceof YamlNode.Scalar) {
+            Object v = ((YamlNode.Scalar) n).value();
+            if (v instanceof Double) {
+                return (Double) v;
+            }
+            if (v instanceof BigInteger) {
+                return ((BigInteger) v).doubleValue();
+            }
+            if (v instanceof String && ((String) v).matches("[0-9]{0,9}\\.[0-9]{1,9}")) {
+                return Double.valueOf((String) v); // from a command-line override, which types integers only
+            }
+        }
+        report(path, n, "must be a number, got " + n.describe());
+        return null;
+    }
+
     Boolean bool(String path, YamlNode n) {
         if (n instanceof YamlNode.Scalar && ((YamlNode.Scalar) n).value() instanceof Boolean) {
             return (Boolean) ((YamlNode.Scalar) n).value();

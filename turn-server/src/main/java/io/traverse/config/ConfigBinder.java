@@ -33,10 +33,11 @@ final class ConfigBinder {
         NatDiscoveryConfig natDiscovery = natDiscovery(b.section(m, "nat-discovery"));
         DrainConfig drain = drain(b.section(m, "drain"));
         LimitsConfig limits = limits(b.section(m, "limits"));
+        ClusterConfig cluster = cluster(b.section(m, "cluster"));
         m.finish();
         return b.construct("",
                 () -> new TraverseConfig(server, listeners, relay, auth, peers, tls, admin, logging, natDiscovery,
-                        drain, limits),
+                        drain, limits, cluster),
                 null);
     }
 
@@ -127,9 +128,26 @@ final class ConfigBinder {
         CredentialCacheConfig cache = credentialCache(b.section(m, "credential-cache"), d.credentialCache());
         RateLimitConfig rate = rateLimit(b.section(m, "unauthenticated-rate-limit"), d.unauthenticatedRateLimit());
         Duration restMaxTtl = b.value(m, "rest-max-ttl", d.restMaxTtl(), false, b::duration);
+        StoreConfig store = store(b.section(m, "store"), d.store());
         m.finish();
         return b.construct("auth",
-                () -> new AuthConfig(usersFile, secretsFile, secrets, nonce, algorithms, cache, rate, restMaxTtl), d);
+                () -> new AuthConfig(usersFile, secretsFile, secrets, nonce, algorithms, cache, rate, restMaxTtl,
+                        store), d);
+    }
+
+    private StoreConfig store(MapReader m, StoreConfig d) {
+        String url = b.value(m, "url", d.url(), true, b::secret);
+        var passwordFile = b.value(m, "password-file", d.passwordFile(), true, b::path);
+        Duration timeout = b.value(m, "timeout", d.timeout(), false, b::duration);
+        int poolSize = b.value(m, "pool-size", d.poolSize(), false, b::integer);
+        Duration negativeTtl = b.value(m, "negative-ttl", d.negativeTtl(), false, b::duration);
+        Duration refreshAfter = b.value(m, "refresh-after", d.refreshAfter(), false, b::duration);
+        int perSecond = b.value(m, "lookups-per-second", d.lookupsPerSecond(), false, b::integer);
+        int burst = b.value(m, "lookup-burst", d.lookupBurst(), false, b::integer);
+        Duration retry = b.value(m, "retry-interval", d.retryInterval(), false, b::duration);
+        m.finish();
+        return b.construct(m.path(""), () -> new StoreConfig(url, passwordFile, timeout, poolSize, negativeTtl,
+                refreshAfter, perSecond, burst, retry), d);
     }
 
     private CredentialCacheConfig credentialCache(MapReader m, CredentialCacheConfig d) {
@@ -175,6 +193,25 @@ final class ConfigBinder {
                         DrainConfig::parseAlternate));
         m.finish();
         return b.construct("drain", () -> new DrainConfig(grace, alternate), d);
+    }
+
+    private ClusterConfig cluster(MapReader m) {
+        ClusterConfig d = ClusterConfig.defaults();
+        String url = b.value(m, "redis-url", d.redisUrl(), true, b::secret);
+        var passwordFile = b.value(m, "password-file", d.passwordFile(), true, b::path);
+        String instanceId = b.value(m, "instance-id", d.instanceId(), true, b::text);
+        Duration timeout = b.value(m, "timeout", d.timeout(), false, b::duration);
+        int perUser = b.value(m, "max-allocations-per-user", d.maxAllocationsPerUser(), false, b::integer);
+        int total = b.value(m, "max-allocations", d.maxAllocations(), false, b::integer);
+        Duration quotaTtl = b.value(m, "quota-ttl", d.quotaTtl(), false, b::duration);
+        boolean failOpen = b.value(m, "fail-open", d.failOpen(), false, b::bool);
+        Duration report = b.value(m, "report-interval", d.reportInterval(), false, b::duration);
+        double threshold = b.value(m, "redirect-threshold", d.redirectThreshold(), false, b::decimal);
+        List<ListenerConfig> advertise = b.list(m, "advertise", d.advertise(), this::listener);
+        String domain = b.value(m, "alternate-domain", d.alternateDomain(), true, b::text);
+        m.finish();
+        return b.construct("cluster", () -> new ClusterConfig(url, passwordFile, instanceId, timeout, perUser, total,
+                quotaTtl, failOpen, report, threshold, advertise, domain), d);
     }
 
     private NatDiscoveryConfig natDiscovery(MapReader m) {

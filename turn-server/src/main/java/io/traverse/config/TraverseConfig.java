@@ -25,7 +25,16 @@ public record TraverseConfig(
         LoggingConfig logging,
         NatDiscoveryConfig natDiscovery,
         DrainConfig drain,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        ClusterConfig cluster) {
+
+    /** Without a cluster. */
+    public TraverseConfig(ServerConfig server, List<ListenerConfig> listeners, RelayConfig relay, AuthConfig auth,
+            PeerPolicyConfig peers, TlsConfig tls, AdminConfig admin, LoggingConfig logging,
+            NatDiscoveryConfig natDiscovery, DrainConfig drain, LimitsConfig limits) {
+        this(server, listeners, relay, auth, peers, tls, admin, logging, natDiscovery, drain, limits,
+                ClusterConfig.defaults());
+    }
 
     public TraverseConfig {
         Validator v = new Validator();
@@ -39,6 +48,7 @@ public record TraverseConfig(
         v.notNull("nat-discovery", natDiscovery);
         v.notNull("drain", drain);
         v.notNull("limits", limits);
+        v.notNull("cluster", cluster);
         if (v.list("listeners", listeners)) {
             checkListeners(v, listeners, tls, admin);
         }
@@ -99,7 +109,8 @@ public record TraverseConfig(
                 LoggingConfig.defaults(),
                 NatDiscoveryConfig.defaults(),
                 DrainConfig.defaults(),
-                LimitsConfig.defaults());
+                LimitsConfig.defaults(),
+                ClusterConfig.defaults());
     }
 
     /** udp://0.0.0.0:3478, udp://[::]:3478, tcp://0.0.0.0:3478, tcp://[::]:3478. */

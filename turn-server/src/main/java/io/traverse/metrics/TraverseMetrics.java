@@ -68,6 +68,16 @@ public final class TraverseMetrics {
     public static final String AUTH_SUCCEEDED = "traverse.auth.succeeded";
     /** Counter: requests refused or challenged by authentication, tag {@code reason}. */
     public static final String AUTH_FAILED = "traverse.auth.failed";
+    /** Gauge: 1 while the external credential store answers, 0 after a failed query until one succeeds. */
+    public static final String CREDENTIAL_STORE_UP = "traverse.credential.store.up";
+    /** Counter: queries sent to the external credential store (look-ups and refreshes). */
+    public static final String CREDENTIAL_STORE_QUERIES = "traverse.credential.store.queries";
+    /** Counter: credential store queries that failed (unreachable, timeout, error). */
+    public static final String CREDENTIAL_STORE_FAILURES = "traverse.credential.store.failures";
+    /** Counter: look-ups refused because the store's query budget was spent (a username flood). */
+    public static final String CREDENTIAL_STORE_OVER_BUDGET = "traverse.credential.store.over.budget";
+    /** Gauge: users (and "no such user" answers) in the credential cache. */
+    public static final String CREDENTIAL_CACHE_SIZE = "traverse.credential.cache.size";
     /** Counter: TLS/DTLS handshakes, tags {@code protocol} ({@code tls}, {@code dtls}), {@code outcome}. */
     public static final String HANDSHAKES = "traverse.handshakes";
     /**
@@ -100,7 +110,7 @@ public final class TraverseMetrics {
     /** Auth failure reason tag values (besides {@value #OTHER}), as the server's authenticator names them. */
     public static final List<String> AUTH_FAILURE_REASONS = List.of("no_integrity", "missing_attribute",
             "feature_bits", "password_algorithm", "wrong_realm", "unknown_user", "bad_integrity", "stale_nonce",
-            "rate_limited");
+            "rate_limited", "store_unavailable");
 
     /** Handshake protocol tag values (besides {@value #OTHER}). */
     public static final List<String> HANDSHAKE_PROTOCOLS = List.of("tls", "dtls");
@@ -592,5 +602,17 @@ public final class TraverseMetrics {
             }
             return t;
         }
+    }
+
+    /** Registers the meters of the external credential store (the {@code CREDENTIAL_*} names). */
+    public void bindCredentialStore(io.traverse.auth.CachingUserStore store) {
+        Gauge.builder(CREDENTIAL_STORE_UP, store, st -> st.isAvailable() ? 1 : 0).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(CREDENTIAL_STORE_QUERIES, store,
+                io.traverse.auth.CachingUserStore::queries).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(CREDENTIAL_STORE_FAILURES, store,
+                io.traverse.auth.CachingUserStore::failures).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(CREDENTIAL_STORE_OVER_BUDGET, store,
+                io.traverse.auth.CachingUserStore::overBudget).register(registry);
+        Gauge.builder(CREDENTIAL_CACHE_SIZE, store, io.traverse.auth.CachingUserStore::cachedUsers).register(registry);
     }
 }

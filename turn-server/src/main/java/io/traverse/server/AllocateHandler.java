@@ -2,6 +2,8 @@ package io.traverse.server;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.traverse.cluster.ClusterQuota;
+import io.traverse.cluster.LoadReports;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.net.IpAddresses;
 import io.traverse.stun.ErrorCode;
@@ -32,6 +34,7 @@ import io.traverse.turn.PortReservationToken;
 import io.traverse.turn.ReserveResult;
 import io.traverse.turn.TurnClock;
 import io.traverse.util.LogText;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,6 +84,14 @@ final class AllocateHandler {
     private int maxChannels = Allocation.DEFAULT_MAX_CHANNELS;
     private boolean legacyChannelNumbers;
     private boolean perSourceQuota;
+    /** Cluster-wide quota (Redis), or null for local quotas only. */
+    private volatile ClusterQuota clusterQuota;
+    private volatile boolean clusterFailOpen = true;
+    /** Load-aware ALTERNATE-SERVER, or null; redirects start at {@link #redirectAt} live allocations. */
+    private volatile LoadReports loadReports;
+    private volatile int redirectAt = Integer.MAX_VALUE;
+    /** The cluster slot of each live allocation, by allocation id. */
+    private final Map<Long, ClusterQuota.Slot> clusterSlots = new ConcurrentHashMap<>();
 
     AllocateHandler(AllocationRegistry registry, RelaySockets relaySockets, TcpRelay tcpRelay,
             List<RelayFamily> families,
@@ -106,6 +117,18 @@ final class AllocateHandler {
         this.maxChannels = maxChannels;
         this.legacyChannelNumbers = legacyChannelNumbers;
         this.perSourceQuota = perSourceQuota;
+    }
+
+    /** Adds the cluster-wide quota on top of the local one; {@code failOpen}: allocate when Redis cannot answer. */
+    void clusterQuota(ClusterQuota quota, boolean failOpen) {
+        this.clusterQuota = quota;
+        this.clusterFailOpen = failOpen;
+    }
+
+    /** Sends new Allocates to the least-loaded peer once {@code redirectAt} allocations are live (or draining). */
+    void loadAwareRedirect(LoadReports reports, int redirectAt) {
+        this.loadReports = reports;
+        this.redirectAt = redirectAt;
     }
 
     void allocate(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
@@ -143,6 +166,50 @@ final class AllocateHandler {
             responder.error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
             return;
         }
+        LoadReports reports = loadReports;
+        if (reports != null && (drain.isDraining() || registry.active() >= redirectAt)) {
+            redirectForLoad(decoded, link, auth, reports);
+            return;
+        }
+        allocateHere(decoded, link, auth);
+    }
+
+    /**
+     * Over the redirect threshold (or draining) in a cluster: RFC 8489 §10, 300 (Try Alternate) with the
+     * least-loaded healthy peer of the same transport and address family as ALTERNATE-SERVER, and for TLS its name as
+     * ALTERNATE-DOMAIN (§14.16). A client a peer already sent here is never sent on (no loops): it is served here if
+     * there is room, otherwise 508. Without a suitable peer, the request is served here too (or refused, draining).
+     */
+    private void redirectForLoad(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth,
+            LoadReports reports) {
+        InetSocketAddress client = link.fiveTuple().client();
+        reports.wasRedirectedHere(client.getAddress(), auth.username()).thenAcceptAsync(redirectedHere -> {
+            boolean ipv6 = link.fiveTuple().server().getAddress() instanceof Inet6Address;
+            Optional<LoadReports.Alternate> alternate = redirectedHere ? Optional.empty()
+                    : reports.leastLoaded(link.fiveTuple().protocol(), ipv6);
+            if (alternate.isEmpty()) {
+                // No suitable peer, or the client was already sent here once: never another 300. Served here if
+                // there is room, otherwise the local quota answers 508 (RFC 8656 §7.2).
+                allocateHere(decoded, link, auth);
+                link.channel().flush();
+                return;
+            }
+            LoadReports.Alternate to = alternate.get();
+            reports.noteRedirect(to.instanceId(), client.getAddress(), auth.username()).thenRunAsync(() -> {
+                StunMessage.Builder redirect = StunMessage.errorResponseTo(decoded.message(), ErrorCode.TRY_ALTERNATE)
+                        .add(new io.traverse.stun.attr.AlternateServer(to.address()));
+                if (link.fiveTuple().protocol() == io.traverse.turn.TransportProtocol.TLS && to.domain() != null) {
+                    redirect.add(new io.traverse.stun.attr.AlternateDomain(to.domain()));
+                }
+                responder.respond(link, decoded, redirect, auth.integrity());
+                link.channel().flush();
+            }, link.eventLoop());
+        }, link.eventLoop());
+    }
+
+    /** RFC 8656 §7.2 from step 3 on: the allocation is made on this instance. */
+    private void allocateHere(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
+        StunMessage request = decoded.message();
         if (drain.isDraining()) {
             // Draining (SIGTERM): no new allocations. RFC 8489 §10 / RFC 8656 §7.2: 300 (Try Alternate) with
             // ALTERNATE-SERVER when one is configured, otherwise 508 (Insufficient Capacity).
@@ -268,7 +335,13 @@ final class AllocateHandler {
         Pending pending = new Pending(decoded, link, auth, permit, dontFragment, evenPort.orElse(null),
                 claimedPort, primary, secondary, additionalFamily.isPresent(), tcp, reservationSlot);
         this.pending.put(link.fiveTuple(), pending);
-        pending.bindPrimary(0);
+        ClusterQuota cluster = clusterQuota;
+        if (cluster == null || !cluster.enabled()) {
+            pending.bindPrimary(0);
+            return;
+        }
+        // §7.2 step 10 across the fleet: the cluster-wide quota in Redis, answered on this client's loop.
+        cluster.reserve(permit.username()).thenAcceptAsync(pending::clusterReserved, link.eventLoop());
     }
 
     /**
@@ -311,6 +384,10 @@ final class AllocateHandler {
         if (!registry.remove(allocation, reason)) {
             return;
         }
+        ClusterQuota.Slot slot = clusterSlots.remove(allocation.id());
+        if (slot != null) {
+            clusterQuota.release(slot);
+        }
         RelaySession session = (RelaySession) allocation.attachment();
         session.close();
         if (session.isTcp()) {
@@ -347,6 +424,8 @@ final class AllocateHandler {
         final List<InetSocketAddress[]> relays = new ArrayList<>(2);
         PortReservationToken reservation;
         AddressErrorCode addressError;
+        /** The cluster-wide quota slot, or null. */
+        ClusterQuota.Slot clusterSlot;
 
         Pending(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth, AllocationPermit permit,
                 boolean dontFragment, EvenPort evenPort, int claimedPort, RelayFamily primary,
@@ -364,6 +443,35 @@ final class AllocateHandler {
             this.additionalRequested = additionalRequested;
             this.session = new RelaySession(link, tcp);
             this.transactionId = decoded.message().transactionId().toBytes();
+        }
+
+        /** The cluster-wide quota answered: go on binding, or refuse (486 per user, 508 in total). */
+        void clusterReserved(ClusterQuota.Slot slot) {
+            clusterSlot = slot;
+            switch (slot.decision()) {
+                case GRANTED:
+                    bindPrimary(0);
+                    break;
+                case UNAVAILABLE:
+                    // Redis cannot answer: the local quotas were already checked; fail open or closed as configured.
+                    if (clusterFailOpen) {
+                        bindPrimary(0);
+                    } else {
+                        fail(ErrorCode.INSUFFICIENT_CAPACITY);
+                    }
+                    break;
+                default:
+                    fail(ErrorCode.valueOf(slot.decision().errorCode()));
+            }
+        }
+
+        /** Gives back the local permit and the cluster slot (the allocation was not made). */
+        private void releaseQuota() {
+            permit.close();
+            ClusterQuota cluster = clusterQuota;
+            if (clusterSlot != null && cluster != null) {
+                cluster.release(clusterSlot);
+            }
         }
 
         void bindPrimary(int attempt) {
@@ -455,7 +563,7 @@ final class AllocateHandler {
                 // quota slot.
                 session.close();
                 releasePorts();
-                permit.close();
+                releaseQuota();
                 return;
             }
             StunMessage request = decoded.message();
@@ -479,10 +587,13 @@ final class AllocateHandler {
                 // Another Allocate on the same 5-tuple won the race (only possible across retransmissions).
                 session.close();
                 releasePorts();
-                permit.close();
+                releaseQuota();
                 replay(respondError(ErrorCode.ALLOCATION_MISMATCH));
                 link.channel().flush();
                 return;
+            }
+            if (clusterSlot != null && clusterSlot.decision() == ClusterQuota.Decision.GRANTED) {
+                clusterSlots.put(allocation.id(), clusterSlot);
             }
             StunMessage.Builder response = StunMessage.successResponseTo(request);
             for (InetSocketAddress[] relay : relays) {
@@ -518,7 +629,7 @@ final class AllocateHandler {
             pending.remove(link.fiveTuple(), this);
             session.close();
             releasePorts();
-            permit.close();
+            releaseQuota();
             replay(respondError(code));
             link.channel().flush();
         }

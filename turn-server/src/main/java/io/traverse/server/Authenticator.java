@@ -21,6 +21,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * Long-term credential checks of RFC 8489 §9.2.4, in the order the RFC gives, with the security features of
@@ -75,27 +79,42 @@ final class Authenticator {
         this.offered = new PasswordAlgorithms(list);
     }
 
-    Result authenticate(DecodedMessage decoded, InetSocketAddress source, String transport) {
+    /**
+     * Checks the request. The result is complete at once unless the key had to be fetched from a credential store;
+     * then it completes on {@code loop} (the client's event loop), never blocking it.
+     */
+    CompletableFuture<Result> authenticate(DecodedMessage decoded, InetSocketAddress source, String transport,
+            Executor loop) {
         // Nonces are bound to the client's IP and transport, not its port: RFC 6062 data connections and clients
         // behind a NAT that rebinds ports reuse the nonce of their first connection.
         InetSocketAddress client = new InetSocketAddress(source.getAddress(), 0);
-        Result result = check(decoded, client, transport);
+        CompletableFuture<Result> result = check(decoded, client, transport, loop);
+        if (result.isDone()) {
+            return now(rateLimited(result.join(), source));
+        }
+        return result.thenApply(r -> rateLimited(r, source)); // completes on the client's loop
+    }
+
+    /**
+     * Every answer sent before the request authenticated (401 for any reason, 400, 500) is rate limited per source:
+     * each is work for the server and traffic towards a possibly spoofed address.
+     */
+    private Result rateLimited(Result result, InetSocketAddress source) {
         if (result instanceof Rejected && ((Rejected) result).integrity().kind() == Integrity.Kind.NONE
                 && !unauthenticatedLimiter.tryAcquire(source.getAddress())) {
-            // Every answer sent before the request authenticated (401 for any reason, 400) is rate limited per
-            // source: each is work for the server and traffic towards a possibly spoofed address.
             return new Dropped("rate_limited");
         }
         return result;
     }
 
-    private Result check(DecodedMessage decoded, InetSocketAddress client, String transport) {
+    private CompletableFuture<Result> check(DecodedMessage decoded, InetSocketAddress client, String transport,
+            Executor loop) {
         StunMessage request = decoded.message();
         boolean sha256 = decoded.hasMessageIntegritySha256();
         if (!sha256 && !decoded.hasMessageIntegrity()) {
             // §9.2.4 first bullet: no integrity → 401 with REALM and a fresh NONCE, no larger than needed (no
             // SOFTWARE, no reason text beyond the default).
-            return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "no_integrity");
+            return now(challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "no_integrity"));
         }
         Optional<Username> username = request.attribute(Username.class);
         Optional<UserHash> userHash = request.attribute(UserHash.class);
@@ -103,18 +122,18 @@ final class Authenticator {
         Optional<Nonce> nonce = request.attribute(Nonce.class);
         if ((username.isEmpty() && userHash.isEmpty()) || requestRealm.isEmpty() || nonce.isEmpty()) {
             // §9.2.4: integrity present but USERNAME/USERHASH, REALM or NONCE missing → 400.
-            return new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST), Integrity.none(),
-                    "missing_attribute");
+            return now(new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST),
+                    Integrity.none(), "missing_attribute"));
         }
         String nonceValue = nonce.get().value();
         Optional<PasswordAlgorithm> algorithm = passwordAlgorithm(request);
         if (algorithm.isEmpty()) {
             // §9.2.4: PASSWORD-ALGORITHMS not what we offered, or PASSWORD-ALGORITHM not among them → 400.
-            return new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST), Integrity.none(),
-                    "password_algorithm");
+            return now(new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST),
+                    Integrity.none(), "password_algorithm"));
         }
         if (!realm.equals(requestRealm.get().value())) {
-            return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "wrong_realm");
+            return now(challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "wrong_realm"));
         }
         String user;
         if (username.isPresent()) {
@@ -123,15 +142,44 @@ final class Authenticator {
             Optional<String> resolved = credentials.resolveUserHash(userHash.get().hash(), realm);
             if (resolved.isEmpty()) {
                 verify(decoded, sha256, DUMMY_KEYS.get(algorithm.get()));
-                return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "unknown_user");
+                return now(challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "unknown_user"));
             }
             user = resolved.get();
         }
-        List<byte[]> keys = credentials.candidateKeys(user, realm, algorithm.get());
+        // The key look-up may go to a database: it never blocks this loop. A local or cached key answers at once;
+        // otherwise the check continues on the client's own loop when the store answers.
+        CompletableFuture<List<byte[]>> lookup = credentials.candidateKeysAsync(user, realm, algorithm.get());
+        String name = user;
+        PasswordAlgorithm used = algorithm.get();
+        if (lookup.isDone()) {
+            return now(verify(lookup, decoded, client, transport, name, nonceValue, used));
+        }
+        return lookup.handleAsync((keys, error) -> verify(lookup, decoded, client, transport, name, nonceValue, used),
+                loop);
+    }
+
+    private static CompletableFuture<Result> now(Result result) {
+        return CompletableFuture.completedFuture(result);
+    }
+
+    /** §9.2.4 from "unknown user" on, once the key look-up has completed. */
+    private Result verify(CompletableFuture<List<byte[]>> lookup, DecodedMessage decoded, InetSocketAddress client,
+            String transport, String user, String nonceValue, PasswordAlgorithm algorithm) {
+        StunMessage request = decoded.message();
+        boolean sha256 = decoded.hasMessageIntegritySha256();
+        List<byte[]> keys;
+        try {
+            keys = lookup.join();
+        } catch (CompletionException | CancellationException e) {
+            // The credential store cannot answer and the user is not cached: RFC 8489 §14.8, 500 "temporary error,
+            // the client should try again". No key, so no integrity.
+            return new Rejected(StunMessage.errorResponseTo(request, ErrorCode.SERVER_ERROR), Integrity.none(),
+                    "store_unavailable");
+        }
         if (keys.isEmpty()) {
             // No timing oracle: an unknown user costs the same MAC computation as a known one with a wrong
             // password, so response times do not tell which usernames exist.
-            verify(decoded, sha256, DUMMY_KEYS.get(algorithm.get()));
+            verify(decoded, sha256, DUMMY_KEYS.get(algorithm));
             return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "unknown_user");
         }
         byte[] key = null;

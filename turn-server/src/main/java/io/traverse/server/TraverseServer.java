@@ -2,17 +2,21 @@ package io.traverse.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.traverse.auth.CachingUserStore;
 import io.traverse.auth.CredentialFileException;
 import io.traverse.auth.CredentialFiles;
 import io.traverse.auth.CredentialStore;
 import io.traverse.auth.RateLimiter;
 import io.traverse.auth.RestSecrets;
 import io.traverse.auth.StatelessNonces;
+import io.traverse.auth.UserStores;
 import io.traverse.auth.UsersFile;
+import io.traverse.cluster.ClusterNode;
 import io.traverse.config.AuthConfig;
 import io.traverse.config.ListenerConfig;
 import io.traverse.config.RelayAddress;
 import io.traverse.config.RelayConfig;
+import io.traverse.config.StoreConfig;
 import io.traverse.config.TraverseConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.net.Cidr;
@@ -71,6 +75,10 @@ public final class TraverseServer implements AutoCloseable {
     private final TurnService turn;
     private final DrainState drain;
     private final CertificateStore certificates;
+    /** The external credential store (auth.store), or null. */
+    private volatile CachingUserStore userStore;
+    /** Membership of the fleet (cluster.redis-url), or null. */
+    private volatile ClusterNode cluster;
 
     private TraverseServer(EventLoopGroup group, IoTransport io, List<Channel> channels, List<BoundListener> bound,
             AllocationRegistry registry, CredentialFiles credentialFiles, List<RelayFamily> families,
@@ -101,12 +109,14 @@ public final class TraverseServer implements AutoCloseable {
                 authConfig.credentialCache().maxSize(), authConfig.credentialCache().ttl());
         credentials.restMaxTtl(authConfig.restMaxTtl());
         CredentialFiles credentialFiles = loadCredentials(authConfig, credentials, wallClock);
+        CachingUserStore userStore = openUserStore(authConfig, credentials, metrics);
 
         List<PasswordAlgorithm> algorithms = authConfig.passwordAlgorithms();
         // Username anonymity (USERHASH) is announced only without TURN REST secrets: a REST username carries its
         // expiry and cannot be found from its hash, and RFC 8489 §9.2.3.2 clients that see the bit send USERHASH.
         // USERHASH from a client is accepted either way when the user is in the users file.
-        boolean restConfigured = authConfig.restSecretsFile() != null || !authConfig.restSecrets().isEmpty();
+        boolean restConfigured = authConfig.restSecretsFile() != null || !authConfig.restSecrets().isEmpty()
+                || userStore != null; // a store may hold REST secrets, and its users cannot be found by hash
         StatelessNonces nonces = new StatelessNonces(authConfig.nonceLifetime(), restConfigured
                 ? EnumSet.of(SecurityFeature.PASSWORD_ALGORITHMS)
                 : EnumSet.of(SecurityFeature.PASSWORD_ALGORITHMS, SecurityFeature.USERNAME_ANONYMITY), wallClock);
@@ -133,6 +143,8 @@ public final class TraverseServer implements AutoCloseable {
         DrainState drain = new DrainState(config.drain().alternateServer());
         TurnService turn;
         CertificateStore certificates = null;
+        ClusterNode cluster = null;
+        AllocateHandler allocateRef = null;
         try {
             certificates = loadCertificates(config);
             PeerPolicy policy = peerPolicy(config, families);
@@ -140,10 +152,15 @@ public final class TraverseServer implements AutoCloseable {
             TurnService[] turnRef = new TurnService[1];
             TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> turnRef[0].policy(), responder, clock,
                     metrics, config.limits().tcpRelay());
-            AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), tcpRelay,
-                    families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);
+            AllocateHandler allocate = allocateRef = new AllocateHandler(registry, new RelaySockets(io, clock, metrics),
+                    tcpRelay, families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);
             allocate.channelLimits(relay.maxChannelsPerAllocation(), relay.legacyChannelNumbers(),
                     relay.maxAllocationsPerIp() > 0);
+            if (config.cluster().enabled()) {
+                cluster = ClusterNode.start(config.cluster());
+                allocate.clusterQuota(cluster.quota(), config.cluster().failOpen());
+                LOG.info("cluster member {} through {}", cluster.instanceId(), cluster.redis().describe());
+            }
             turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate, tcpRelay);
             turnRef[0] = turn;
             NatDiscovery natDiscovery = new NatDiscovery();
@@ -192,6 +209,12 @@ public final class TraverseServer implements AutoCloseable {
             if (credentialFiles != null) {
                 credentialFiles.close();
             }
+            if (userStore != null) {
+                userStore.close();
+            }
+            if (cluster != null) {
+                cluster.close();
+            }
             if (certificates != null) {
                 certificates.close();
             }
@@ -210,8 +233,104 @@ public final class TraverseServer implements AutoCloseable {
         if (certificates != null) {
             certificates.start();
         }
-        return new TraverseServer(group, io, channels, List.copyOf(bound), registry, credentialFiles,
-                List.copyOf(families), turn, drain, certificates);
+        if (cluster != null) {
+            cluster.startLoadReports(config.cluster(), selfReport(config, cluster.instanceId(), registry, drain,
+                    bound, metrics));
+            allocateRef.loadAwareRedirect(cluster.loadReports(),
+                    (int) Math.ceil(config.cluster().redirectThreshold() * relay.maxAllocations()));
+        }
+        TraverseServer server = new TraverseServer(group, io, channels, List.copyOf(bound), registry,
+                credentialFiles, List.copyOf(families), turn, drain, certificates);
+        server.userStore = userStore;
+        server.cluster = cluster;
+        return server;
+    }
+
+    /** The external credential store of {@code auth.store} behind its cache, or null when none is configured. */
+    private static CachingUserStore openUserStore(AuthConfig auth, CredentialStore credentials,
+            TraverseMetrics metrics) {
+        StoreConfig store = auth.store();
+        if (!store.enabled()) {
+            return null;
+        }
+        String password = null;
+        if (store.passwordFile() != null) {
+            try {
+                password = UserStores.readPassword(store.passwordFile());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("auth.store.password-file " + store.passwordFile()
+                        + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
+            }
+        }
+        CachingUserStore cached = new CachingUserStore(
+                UserStores.open(store.url(), password, store.timeout(), store.poolSize()),
+                new CachingUserStore.Settings(auth.credentialCache().maxSize(), auth.credentialCache().ttl(),
+                        store.negativeTtl(), store.refreshAfter(), store.lookupsPerSecond(), store.lookupBurst(),
+                        store.retryInterval()));
+        credentials.attachStore(cached);
+        metrics.bindCredentialStore(cached);
+        LOG.info("credential store {}", cached.store().describe());
+        return cached;
+    }
+
+    /** This instance's load report: allocations against capacity, relayed bit rate, CPU, listeners. */
+    private static java.util.function.Supplier<io.traverse.cluster.InstanceLoad> selfReport(TraverseConfig config,
+            String id, AllocationRegistry registry, DrainState drain, List<BoundListener> bound,
+            TraverseMetrics metrics) {
+        List<String> listeners = new ArrayList<>();
+        for (ListenerConfig l : config.cluster().advertise()) {
+            listeners.add(l.uri());
+        }
+        if (listeners.isEmpty()) {
+            for (BoundListener l : bound) {
+                listeners.add(new ListenerConfig(l.protocol(), l.address().getAddress(), l.address().getPort()).uri());
+            }
+        }
+        int capacity = config.relay().maxAllocations();
+        double threshold = config.cluster().redirectThreshold();
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        long[] last = {System.nanoTime(), relayedBytes(metrics)};
+        return () -> {
+            long now = System.nanoTime();
+            long bytes = relayedBytes(metrics);
+            long bps;
+            synchronized (last) {
+                double seconds = Math.max(1e-3, (now - last[0]) / 1e9);
+                bps = (long) ((bytes - last[1]) * 8 / seconds);
+                last[0] = now;
+                last[1] = bytes;
+            }
+            int allocations = registry.active();
+            double load = capacity == 0 ? 0 : (double) allocations / capacity;
+            double cpu = os instanceof com.sun.management.OperatingSystemMXBean
+                    ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuLoad() : -1;
+            boolean draining = drain.isDraining();
+            return new io.traverse.cluster.InstanceLoad(id, allocations, capacity, load, cpu, bps, draining,
+                    draining || load >= threshold, config.cluster().alternateDomain(), listeners,
+                    System.currentTimeMillis());
+        };
+    }
+
+    private static long relayedBytes(TraverseMetrics metrics) {
+        double sum = 0;
+        for (io.micrometer.core.instrument.Counter c : metrics.registry().find(TraverseMetrics.RELAYED_BYTES)
+                .counters()) {
+            sum += c.count();
+        }
+        return (long) sum;
+    }
+
+    /** Membership of the fleet (peers' load, quota), or null without {@code cluster.redis-url}. */
+    public ClusterNode cluster() {
+        return cluster;
+    }
+
+    /** Why /readyz should look twice, or null: the credential store is down (cached users still work). */
+    public String credentialStoreProblem() {
+        CachingUserStore store = userStore;
+        return store == null || store.isAvailable() ? null
+                : "credential store " + store.store().describe() + " is down: " + store.failure();
     }
 
     /**
@@ -479,6 +598,12 @@ public final class TraverseServer implements AutoCloseable {
     public void close() {
         if (credentialFiles != null) {
             credentialFiles.close();
+        }
+        if (userStore != null) {
+            userStore.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (certificates != null) {
             certificates.close();

@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The TURN methods of RFC 8656 other than Allocate ({@link AllocateHandler}): Refresh (§8), CreatePermission
@@ -125,8 +126,25 @@ final class TurnService {
     }
 
     void onRequest(DecodedMessage decoded, ClientLink link) {
-        Authenticator.Result result = authenticator.authenticate(decoded, link.fiveTuple().client(),
-                transportTag(link));
+        CompletableFuture<Authenticator.Result> pending = authenticator.authenticate(decoded,
+                link.fiveTuple().client(), transportTag(link), link.eventLoop());
+        if (pending.isDone()) {
+            onAuthenticated(decoded, link, pending.join());
+        } else {
+            // The key came from a credential store: the authenticator continues on this client's loop, and the
+            // response written there is flushed here (the read batch that carried the request is long over).
+            pending.thenAccept(result -> {
+                onAuthenticated(decoded, link, result);
+                link.channel().flush();
+            }).exceptionally(e -> {
+                LOG.warn("{} from {} failed after the credential look-up", decoded.message().type().method().name(),
+                        link.fiveTuple().client(), e);
+                return null;
+            });
+        }
+    }
+
+    private void onAuthenticated(DecodedMessage decoded, ClientLink link, Authenticator.Result result) {
         if (result instanceof Authenticator.Dropped) {
             metrics.dropped(DropReason.RATE_LIMITED);
             metrics.authFailed(((Authenticator.Dropped) result).reason());

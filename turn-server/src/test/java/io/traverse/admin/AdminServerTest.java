@@ -412,4 +412,17 @@ class AdminServerTest {
                 () -> AdminServer.start(same, registry, () -> true, null));
         assertTrue(e.getMessage().contains(Integer.toString(server.address().getPort())), e.getMessage());
     }
+
+    @Test
+    void readyzCarriesTheReadinessDetailWithoutChangingTheStatus() throws Exception {
+        ready.set(true);
+        start();
+        java.util.concurrent.atomic.AtomicReference<String> problem = new java.util.concurrent.atomic.AtomicReference<>();
+        server.readinessDetail(problem::get);
+        assertEquals("ready", get("/readyz").body());
+        problem.set("credential store redis://127.0.0.1:6379/0 is down: connection refused");
+        HttpResponse<String> degraded = get("/readyz");
+        assertEquals(200, degraded.statusCode(), "cached users still work: degraded, not unready");
+        assertEquals("ready\ncredential store redis://127.0.0.1:6379/0 is down: connection refused", degraded.body());
+    }
 }

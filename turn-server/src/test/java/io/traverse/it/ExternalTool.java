@@ -31,8 +31,8 @@ public final class ExternalTool {
                 return candidate.toString();
             }
         }
-        return fail(name + " is not installed: interop tests need Debian package 'coturn' "
-                + "(scripts/test.sh installs it)");
+        return fail(name + " is not installed: these tests need the Debian packages coturn, redis-server and"
+                + " postgresql (scripts/test.sh installs them)");
     }
 
     /** Runs to completion (stdout and stderr merged); kills the tool and fails the test after {@code timeout}. */

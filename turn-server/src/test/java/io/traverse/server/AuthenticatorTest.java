@@ -104,7 +104,7 @@ class AuthenticatorTest {
     private String challenge() throws Exception {
         StunMessage bare = StunMessage.builder(MessageType.request(Method.ALLOCATE), TransactionId.random())
                 .add(new RequestedTransport(RequestedTransport.UDP)).build();
-        Authenticator.Result result = authenticator.authenticate(
+        Authenticator.Result result = authenticateNow(
                 StunDecoder.decode(StunEncoder.encode(bare)), CLIENT, TRANSPORT);
         StunMessage response = assertRejected(result, 401).response().build();
         return response.attribute(Nonce.class).orElseThrow().value();
@@ -142,12 +142,12 @@ class AuthenticatorTest {
         String nonce = challenge();
         clock.advance(NONCE_LIFETIME.minusSeconds(1));
         Authenticator.Authenticated ok = assertInstanceOf(Authenticator.Authenticated.class,
-                authenticator.authenticate(request(nonce, PASSWORD, sha256), CLIENT, TRANSPORT));
+                authenticateNow(request(nonce, PASSWORD, sha256), CLIENT, TRANSPORT));
         assertEquals(USER, ok.username());
 
         clock.advance(Duration.ofSeconds(1)); // the nonce's expiry second
         Authenticator.Rejected stale = assertRejected(
-                authenticator.authenticate(request(nonce, PASSWORD, sha256), CLIENT, TRANSPORT), 438);
+                authenticateNow(request(nonce, PASSWORD, sha256), CLIENT, TRANSPORT), 438);
         StunMessage response = stale.response().build();
         String fresh = response.attribute(Nonce.class).orElseThrow().value();
         assertNotEquals(nonce, fresh);
@@ -164,7 +164,7 @@ class AuthenticatorTest {
 
         // The fresh nonce works.
         assertInstanceOf(Authenticator.Authenticated.class,
-                authenticator.authenticate(request(fresh, PASSWORD, sha256), CLIENT, TRANSPORT));
+                authenticateNow(request(fresh, PASSWORD, sha256), CLIENT, TRANSPORT));
     }
 
     @ParameterizedTest
@@ -173,7 +173,7 @@ class AuthenticatorTest {
         String nonce = challenge();
         clock.advance(NONCE_LIFETIME.plusSeconds(30));
         Authenticator.Rejected rejected = assertRejected(
-                authenticator.authenticate(request(nonce, "wrong horse", sha256), CLIENT, TRANSPORT), 401);
+                authenticateNow(request(nonce, "wrong horse", sha256), CLIENT, TRANSPORT), 401);
         assertEquals(Integrity.Kind.NONE, rejected.integrity().kind(), "a 401 is never protected");
         StunMessage response = rejected.response().build();
         assertEquals(StatelessNonces.Validity.VALID,
@@ -196,7 +196,7 @@ class AuthenticatorTest {
                 "x");
         DecodedMessage decoded = StunDecoder.decode(StunEncoder.encode(b.build(),
                 sha256 ? Integrity.sha256(key) : Integrity.sha1(key), false));
-        assertRejected(authenticator.authenticate(decoded, CLIENT, TRANSPORT), 401);
+        assertRejected(authenticateNow(decoded, CLIENT, TRANSPORT), 401);
     }
 
     /**
@@ -210,15 +210,15 @@ class AuthenticatorTest {
         InetSocketAddress client = change.equals("address") ? new InetSocketAddress("192.0.2.8", CLIENT.getPort())
                 : CLIENT;
         String transport = change.equals("transport") ? "TCP" : TRANSPORT;
-        assertRejected(authenticator.authenticate(request(nonce, PASSWORD, false), client, transport), 438);
+        assertRejected(authenticateNow(request(nonce, PASSWORD, false), client, transport), 438);
         assertInstanceOf(Authenticator.Authenticated.class,
-                authenticator.authenticate(request(nonce, PASSWORD, false), CLIENT, TRANSPORT));
+                authenticateNow(request(nonce, PASSWORD, false), CLIENT, TRANSPORT));
     }
 
     @org.junit.jupiter.api.Test
     void nonceIsValidFromAnotherPortOfTheSameAddress() throws Exception {
         String nonce = challenge();
-        assertInstanceOf(Authenticator.Authenticated.class, authenticator.authenticate(request(nonce, PASSWORD, false),
+        assertInstanceOf(Authenticator.Authenticated.class, authenticateNow(request(nonce, PASSWORD, false),
                 new InetSocketAddress(CLIENT.getAddress(), 40001), TRANSPORT));
     }
 
@@ -227,7 +227,7 @@ class AuthenticatorTest {
     @ValueSource(booleans = {false, true})
     void authenticatedCarriesTheVerifyingKey(boolean sha256) throws Exception {
         Authenticator.Authenticated ok = assertInstanceOf(Authenticator.Authenticated.class,
-                authenticator.authenticate(request(challenge(), PASSWORD, sha256), CLIENT, TRANSPORT));
+                authenticateNow(request(challenge(), PASSWORD, sha256), CLIENT, TRANSPORT));
         byte[] expected = LongTermKey.derive(sha256 ? PasswordAlgorithm.SHA256 : PasswordAlgorithm.MD5, USER, REALM,
                 PASSWORD);
         assertTrue(Arrays.equals(expected, ok.key()));
@@ -244,16 +244,24 @@ class AuthenticatorTest {
     void alteredFeatureBitsAreCheckedAfterIntegrity(boolean sha256) throws Exception {
         String nonce = challenge();
         String altered = NonceCookie.encode(0) + nonce.substring(NonceCookie.LENGTH);
-        assertRejected(authenticator.authenticate(request(altered, "wrong password", sha256), CLIENT, TRANSPORT),
+        assertRejected(authenticateNow(request(altered, "wrong password", sha256), CLIENT, TRANSPORT),
                 401);
-        assertRejected(authenticator.authenticate(request(altered, PASSWORD, sha256), CLIENT, TRANSPORT), 400);
+        assertRejected(authenticateNow(request(altered, PASSWORD, sha256), CLIENT, TRANSPORT), 400);
     }
 
     /** The quota key of a users-file user is its name (REST users: CredentialStoreTest). */
     @Test
     void authenticatedCarriesTheQuotaKey() throws Exception {
         Authenticator.Authenticated ok = assertInstanceOf(Authenticator.Authenticated.class,
-                authenticator.authenticate(request(challenge(), PASSWORD, false), CLIENT, TRANSPORT));
+                authenticateNow(request(challenge(), PASSWORD, false), CLIENT, TRANSPORT));
         assertEquals(USER, ok.quotaKey());
+    }
+
+    /** The checks with local credentials only: the result is complete at once. */
+    private Authenticator.Result authenticateNow(io.traverse.stun.codec.DecodedMessage decoded,
+            java.net.InetSocketAddress client, String transport) {
+        var pending = authenticator.authenticate(decoded, client, transport, Runnable::run);
+        assertTrue(pending.isDone(), "local credentials answer without waiting");
+        return pending.join();
     }
 }
