@@ -119,7 +119,9 @@ public final class TraverseMetrics {
         NO_PERMISSION("no_permission"),
         PEER_DENIED("peer_denied"),
         RATE_LIMITED("rate_limited"),
-        UNKNOWN_CHANNEL("unknown_channel");
+        UNKNOWN_CHANNEL("unknown_channel"),
+        /** Over the allocation's bandwidth limit (relay.max-bps). */
+        BANDWIDTH("bandwidth");
 
         private final String tag;
 

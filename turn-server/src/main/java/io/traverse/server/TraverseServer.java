@@ -71,6 +71,9 @@ public final class TraverseServer implements AutoCloseable {
     private final TurnService turn;
     private final DrainState drain;
     private final CertificateStore certificates;
+    /** The operator's view of the allocations (admin API); set once by {@link #start}. */
+    private Sessions sessions;
+    private final long startedAtMillis = System.currentTimeMillis();
 
     private TraverseServer(EventLoopGroup group, IoTransport io, List<Channel> channels, List<BoundListener> bound,
             AllocationRegistry registry, CredentialFiles credentialFiles, List<RelayFamily> families,
@@ -130,6 +133,7 @@ public final class TraverseServer implements AutoCloseable {
         List<BoundListener> bound = new ArrayList<>();
         DrainState drain = new DrainState(config.drain().alternateServer());
         TurnService turn;
+        Sessions sessions;
         CertificateStore certificates = null;
         try {
             certificates = loadCertificates(config);
@@ -142,6 +146,7 @@ public final class TraverseServer implements AutoCloseable {
                     families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);
             turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate, tcpRelay);
             turnRef[0] = turn;
+            sessions = new Sessions(registry, allocate, clock);
             NatDiscovery natDiscovery = new NatDiscovery();
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
                     new BindingHandler(responder, natDiscovery));
@@ -205,8 +210,10 @@ public final class TraverseServer implements AutoCloseable {
         if (certificates != null) {
             certificates.start();
         }
-        return new TraverseServer(group, io, channels, List.copyOf(bound), registry, credentialFiles,
+        TraverseServer server = new TraverseServer(group, io, channels, List.copyOf(bound), registry, credentialFiles,
                 List.copyOf(families), turn, drain, certificates);
+        server.sessions = sessions;
+        return server;
     }
 
     /**
@@ -379,7 +386,8 @@ public final class TraverseServer implements AutoCloseable {
         return bound;
     }
 
-    private static String format(InetSocketAddress address) {
+    /** {@code ip:port}, or {@code [ip]:port} for IPv6 (RFC 5952 text). */
+    public static String format(InetSocketAddress address) {
         String ip = IpAddresses.format(address.getAddress());
         return (address.getAddress() instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + address.getPort();
     }
@@ -424,6 +432,21 @@ public final class TraverseServer implements AutoCloseable {
 
     public IoTransport io() {
         return io;
+    }
+
+    /** List and end allocations on their own loops (admin API). */
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    /** When the server started, in epoch milliseconds. */
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    /** Whether the server is draining (no new allocations). */
+    public boolean isDraining() {
+        return drain.isDraining();
     }
 
     /** Live allocations (tests, metrics). */

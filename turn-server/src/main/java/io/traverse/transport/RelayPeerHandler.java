@@ -53,6 +53,10 @@ final class RelayPeerHandler extends ChannelInboundHandlerAdapter {
             }
             ByteBuf payload = packet.content();
             int length = payload.readableBytes();
+            if (!allocation.traffic().admitToClient(length, now)) {
+                metrics.dropped(DropReason.BANDWIDTH);
+                return;
+            }
             ClientLink link = session.link();
             int channel = allocation.channelForPeer(peer, now);
             ByteBuf out;
