@@ -9,6 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 declare -A package_of=(
   [turnutils_stunclient]=coturn [turnutils_uclient]=coturn [turnutils_peer]=coturn
   [turnutils_natdiscovery]=coturn [systemd-analyze]=systemd
+  [chromium]=chromium
 )
 packages=()
 for tool in "${!package_of[@]}"; do

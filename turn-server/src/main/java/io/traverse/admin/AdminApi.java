@@ -69,6 +69,11 @@ public final class AdminApi {
         this.reloader = reloader;
     }
 
+    /** Writes the self-test page access to the audit log (the page itself holds no secret). */
+    static void auditPage(FullHttpRequest request, String remote) {
+        AUDIT.info("admin {} {} {} -> 200", remote, request.method(), request.uri());
+    }
+
     /** Answers a request whose path starts with {@value #PREFIX}; audits it when the answer is ready. */
     CompletableFuture<Answer> handle(FullHttpRequest request, String path, String remote) {
         CompletableFuture<Answer> answer;
@@ -107,6 +112,12 @@ public final class AdminApi {
                 return server.sessions().end(Sessions.Filter.ALL, id).thenApply(n -> ended(n, false));
             }
             return done(notAllowed());
+        }
+        if (SelfTestPage.CONFIG_PATH.equals(path)) {
+            String host = request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.HOST, "127.0.0.1");
+            host = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                    : host.indexOf(':') >= 0 ? host.substring(0, host.indexOf(':')) : host;
+            return HttpMethod.GET.equals(method) ? done(ok(SelfTestPage.config(server, host))) : done(notAllowed());
         }
         if (STATUS.equals(path)) {
             return HttpMethod.GET.equals(method) ? done(ok(status())) : done(notAllowed());

@@ -75,6 +75,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             send(ctx, request, HttpResponseStatus.BAD_REQUEST, TEXT, "bad request", true);
             return;
         }
+        if (api != null && SelfTestPage.PATH.equals(path) && HttpMethod.GET.equals(request.method())) {
+            // a static page without secrets: what it fetches (/admin/selftest/config) needs the token
+            AdminApi.auditPage(request, String.valueOf(ctx.channel().remoteAddress()));
+            FullHttpResponse page = response(request, HttpResponseStatus.OK, "text/html; charset=utf-8",
+                    SelfTestPage.html());
+            page.headers().set("Content-Security-Policy", SelfTestPage.CONTENT_SECURITY_POLICY);
+            write(ctx, request, page, false);
+            return;
+        }
         // Liveness stays open so that a probe needs no secret; everything else is behind the token,
         // including the answer to whether a path exists.
         if (token != null && !HEALTHZ.equals(path)

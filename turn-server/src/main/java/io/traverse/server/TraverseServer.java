@@ -73,6 +73,8 @@ public final class TraverseServer implements AutoCloseable {
     private final CertificateStore certificates;
     /** The operator's view of the allocations (admin API); set once by {@link #start}. */
     private Sessions sessions;
+    /** The credential store, for short-lived self-test credentials; set once by {@link #start}. */
+    private CredentialStore credentials;
     private final long startedAtMillis = System.currentTimeMillis();
 
     private TraverseServer(EventLoopGroup group, IoTransport io, List<Channel> channels, List<BoundListener> bound,
@@ -213,6 +215,7 @@ public final class TraverseServer implements AutoCloseable {
         TraverseServer server = new TraverseServer(group, io, channels, List.copyOf(bound), registry, credentialFiles,
                 List.copyOf(families), turn, drain, certificates);
         server.sessions = sessions;
+        server.credentials = credentials;
         return server;
     }
 
@@ -437,6 +440,18 @@ public final class TraverseServer implements AutoCloseable {
     /** List and end allocations on their own loops (admin API). */
     public Sessions sessions() {
         return sessions;
+    }
+
+    /**
+     * Short-lived TURN REST credentials for {@code user}, signed with the newest configured secret (the self-test
+     * page); empty when no REST secret is configured. The secret itself never leaves the server.
+     */
+    public java.util.Optional<io.traverse.auth.RestCredential> mintRestCredential(String user, Duration ttl) {
+        try {
+            return java.util.Optional.of(credentials.restSecrets().sign(user, ttl));
+        } catch (io.traverse.stun.auth.CredentialException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** When the server started, in epoch milliseconds. */
