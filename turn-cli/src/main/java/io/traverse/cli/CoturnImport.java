@@ -223,7 +223,6 @@ final class CoturnImport {
             int user = intValue(byKey, "user-quota", 0, notes);
             yaml.entry("  max-allocations-per-user", Integer.toString(user == 0 ? 100000 : user));
         }
-        bandwidth(byKey, yaml, notes);
 
         // auth
         yaml.section("auth");
@@ -303,6 +302,8 @@ final class CoturnImport {
             yaml.entry("  level", "debug");
         }
 
+        bandwidth(byKey, yaml, notes);
+
         // drain
         List<Option> alternates = new ArrayList<>();
         for (String key : List.of("alternate-server", "udp-alternate-server", "tcp-alternate-server",
@@ -336,14 +337,23 @@ final class CoturnImport {
     }
 
     /**
-     * coturn's {@code max-bps} (per session, bytes per second) and {@code bps-capacity} (server-wide): not
-     * translated yet; noted with the line.
+     * coturn's {@code max-bps} (per session, bytes per second) and {@code bps-capacity} (server-wide) as the
+     * {@code bandwidth} section; 0 (coturn: no limit) writes nothing. A capacity without max-bps cannot be shared
+     * out in Traverse and is noted instead.
      */
     private static void bandwidth(Map<String, List<Option>> byKey, Yaml yaml, List<Note> notes) {
-        for (String key : List.of("max-bps", "bps-capacity")) {
-            for (Option o : byKey.getOrDefault(key, List.of())) {
-                notes.add(new Note(o.line(), o.text(), "bandwidth limits are not implemented yet"));
-            }
+        int maxBps = byKey.containsKey("max-bps") ? intValue(byKey, "max-bps", 0, notes) : 0;
+        int capacity = byKey.containsKey("bps-capacity") ? intValue(byKey, "bps-capacity", 0, notes) : 0;
+        yaml.section("bandwidth");
+        if (maxBps > 0) {
+            yaml.entry("max-bps", Integer.toString(maxBps));
+        }
+        if (capacity > 0 && maxBps > 0) {
+            yaml.entry("bps-capacity", Integer.toString(capacity));
+        } else if (capacity > 0) {
+            Option o = byKey.get("bps-capacity").get(0);
+            notes.add(new Note(o.line(), o.text(), "Traverse shares the capacity out as max-bps per allocation; "
+                    + "without max-bps there is nothing to share"));
         }
     }
 

@@ -93,7 +93,7 @@ class ImportCoturnTest {
                 "external-ip", "min-port", "max-port", "realm", "user=", "use-auth-secret", "static-auth-secret",
                 "cert", "pkey", "no-udp", "no-tcp", "no-tls", "no-dtls", "total-quota", "user-quota",
                 "max-allocate-lifetime", "permission-lifetime", "channel-lifetime", "stale-nonce",
-                "unauthorized-ratelimit-rps", "prometheus-port", "verbose", "Verbose", "lt-cred-mech", "fingerprint",
+                "unauthorized-ratelimit-rps", "prometheus-port", "max-bps", "bps-capacity", "verbose", "Verbose", "lt-cred-mech", "fingerprint",
                 "no-multicast-peers", "no-loopback-peers", "no-cli", "no-tlsv1", "no-stdout-log", "simple-log",
                 "new-log-timestamp", "check-origin-consistency", "denied-peer-ip", "allowed-peer-ip");
         for (int line : optionLines(all)) {
@@ -159,6 +159,8 @@ class ImportCoturnTest {
         assertEquals(List.of("10.1.2.3/32"), c.peers().allow().stream().map(Object::toString).toList());
         assertEquals("203.0.113.5", IpAddresses.format(c.drain().alternateServer().getAddress()));
         assertEquals(9100, c.admin().port());
+        assertEquals(64000, c.bandwidth().maxBps());
+        assertEquals(10000000, c.bandwidth().bpsCapacity());
         assertEquals("debug", c.logging().level().name().toLowerCase(java.util.Locale.ROOT));
 
         // users: alice from her password, bob's MD5 key as given; no password or secret printed anywhere

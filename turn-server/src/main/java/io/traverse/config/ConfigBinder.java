@@ -32,11 +32,22 @@ final class ConfigBinder {
         LoggingConfig logging = logging(b.section(m, "logging"));
         NatDiscoveryConfig natDiscovery = natDiscovery(b.section(m, "nat-discovery"));
         DrainConfig drain = drain(b.section(m, "drain"));
+        BandwidthConfig bandwidth = bandwidth(b.section(m, "bandwidth"));
         m.finish();
         return b.construct("",
                 () -> new TraverseConfig(server, listeners, relay, auth, peers, tls, admin, logging, natDiscovery,
-                        drain),
+                        drain, bandwidth),
                 null);
+    }
+
+    private BandwidthConfig bandwidth(MapReader m) {
+        BandwidthConfig d = BandwidthConfig.defaults();
+        int maxBps = b.value(m, "max-bps", d.maxBps(), false, b::integer);
+        int capacity = b.value(m, "bps-capacity", d.bpsCapacity(), false, b::integer);
+        List<BandwidthConfig.UserLimit> users = b.list(m, "users", d.users(),
+                (path, node) -> b.parsed(path, node, "user=bytes-per-second", BandwidthConfig.UserLimit::parse));
+        m.finish();
+        return b.construct("bandwidth", () -> new BandwidthConfig(maxBps, capacity, users), d);
     }
 
     private ServerConfig server(MapReader m) {

@@ -24,7 +24,16 @@ public record TraverseConfig(
         AdminConfig admin,
         LoggingConfig logging,
         NatDiscoveryConfig natDiscovery,
-        DrainConfig drain) {
+        DrainConfig drain,
+        BandwidthConfig bandwidth) {
+
+    /** Without a {@code bandwidth} section: no bandwidth limits. */
+    public TraverseConfig(ServerConfig server, List<ListenerConfig> listeners, RelayConfig relay, AuthConfig auth,
+            PeerPolicyConfig peers, TlsConfig tls, AdminConfig admin, LoggingConfig logging,
+            NatDiscoveryConfig natDiscovery, DrainConfig drain) {
+        this(server, listeners, relay, auth, peers, tls, admin, logging, natDiscovery, drain,
+                BandwidthConfig.defaults());
+    }
 
     public TraverseConfig {
         Validator v = new Validator();
@@ -37,6 +46,7 @@ public record TraverseConfig(
         v.notNull("logging", logging);
         v.notNull("nat-discovery", natDiscovery);
         v.notNull("drain", drain);
+        v.notNull("bandwidth", bandwidth);
         if (v.list("listeners", listeners)) {
             checkListeners(v, listeners, tls, admin);
         }
@@ -96,7 +106,8 @@ public record TraverseConfig(
                 AdminConfig.defaults(),
                 LoggingConfig.defaults(),
                 NatDiscoveryConfig.defaults(),
-                DrainConfig.defaults());
+                DrainConfig.defaults(),
+                BandwidthConfig.defaults());
     }
 
     /** udp://0.0.0.0:3478, udp://[::]:3478, tcp://0.0.0.0:3478, tcp://[::]:3478. */

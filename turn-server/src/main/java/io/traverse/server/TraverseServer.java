@@ -149,6 +149,8 @@ public final class TraverseServer implements AutoCloseable {
             turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate, tcpRelay);
             turnRef[0] = turn;
             sessions = new Sessions(registry, allocate, clock);
+            // the credential-store hook answers nothing yet: per-user rates come from the config
+            allocate.bandwidth(new Bandwidth(config.bandwidth(), user -> java.util.OptionalLong.empty()));
             NatDiscovery natDiscovery = new NatDiscovery();
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
                     new BindingHandler(responder, natDiscovery));

@@ -13,6 +13,7 @@ public final class RelayTraffic {
     static final long WINDOW_NANOS = 1_000_000_000L;
 
     private final Direction toPeer = new Direction();
+    private long limitBytesPerSecond;
     private final Direction toClient = new Direction();
 
     /** One direction's counters and limit. */
@@ -81,8 +82,14 @@ public final class RelayTraffic {
      * limit. Call on the allocation's loop.
      */
     public void limit(long bytesPerSecond, long burstBytes, long nowNanos) {
+        limitBytesPerSecond = Math.max(0, bytesPerSecond);
         toPeer.limit = bytesPerSecond <= 0 ? null : new TokenBucket(bytesPerSecond, burstBytes, nowNanos);
         toClient.limit = bytesPerSecond <= 0 ? null : new TokenBucket(bytesPerSecond, burstBytes, nowNanos);
+    }
+
+    /** The limit in bytes per second and direction, 0 for none. */
+    public long limitBytesPerSecond() {
+        return limitBytesPerSecond;
     }
 
     /** Whether a rate limit applies. */
