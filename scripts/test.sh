@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 declare -A package_of=(
   [turnutils_stunclient]=coturn [turnutils_uclient]=coturn [turnutils_peer]=coturn
   [turnutils_natdiscovery]=coturn [systemd-analyze]=systemd
-  [turnadmin]=coturn [redis-server]=redis-server
+  [turnadmin]=coturn [redis-server]=redis-server [chromium]=chromium
 )
 packages=()
 for tool in "${!package_of[@]}"; do

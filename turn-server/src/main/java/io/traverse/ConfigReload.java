@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * A reload (SIGHUP): re-reads the config file with the command line's overrides and applies what can change
  * without a restart. A bad file is refused and the running configuration stays. One reload at a time.
  */
-final class ConfigReload implements Runnable {
+final class ConfigReload implements Runnable, io.traverse.admin.AdminApi.Reloader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReload.class);
 
     private final Path file;
@@ -24,6 +24,7 @@ final class ConfigReload implements Runnable {
     private final TraverseServer server;
     private final SystemdNotifier notifier;
     private final BooleanSupplier stopping;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     ConfigReload(Path file, Map<String, String> overrides, TraverseServer server, SystemdNotifier notifier,
             BooleanSupplier stopping) {
@@ -40,21 +41,37 @@ final class ConfigReload implements Runnable {
     }
 
     @Override
-    public synchronized void run() {
+    public void run() {
+        reload();
+    }
+
+    /** Reloads (SIGHUP, admin API); false when refused or failed, the running configuration then stays. */
+    @Override
+    public synchronized boolean reload() {
         if (stopping.getAsBoolean()) {
             LOG.info("reload ignored: the server is stopping");
-            return;
+            return false;
         }
         notifier.reloading();
+        boolean applied = false;
         try {
             TraverseConfig fresh = load(file, overrides);
             LogSetup.apply(fresh.logging());
             server.reload(fresh);
+            generation.incrementAndGet();
+            applied = true;
         } catch (ConfigException e) {
             LOG.error("reload refused, configuration unchanged:\n{}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("reload failed: {}", e.toString());
         }
         notifier.ready();
+        return applied;
+    }
+
+    /** Reloads applied since the start. */
+    @Override
+    public long generation() {
+        return generation.get();
     }
 }

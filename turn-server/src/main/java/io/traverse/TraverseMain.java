@@ -2,6 +2,7 @@ package io.traverse;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.traverse.admin.AdminApi;
 import io.traverse.admin.AdminServer;
 import io.traverse.config.ConfigException;
 import io.traverse.config.TraverseConfig;
@@ -109,10 +110,14 @@ public final class TraverseMain implements Callable<Integer> {
             return ExitCode.FAILED.code();
         }
         List<AutoCloseable> closeAfterServer = new ArrayList<>();
+        // the admin API reloads too, and it starts before the stop exists
+        java.util.concurrent.atomic.AtomicReference<GracefulStop> stopRef = new java.util.concurrent.atomic.AtomicReference<>();
+        ConfigReload reload = new ConfigReload(file, overrides, server, notifier,
+                () -> stopRef.get() != null && stopRef.get().isStopping());
         if (cfg.admin().enabled()) {
             try {
-                AdminServer admin =
-                        AdminServer.start(cfg.admin(), registry, server::isReady, cfg.admin().bearerTokenFile());
+                AdminServer admin = AdminServer.start(cfg.admin(), registry, server::isReady,
+                        cfg.admin().bearerTokenFile(), new AdminApi(server, new Version().getVersion()[0], reload));
                 admin.readinessDetail(server::credentialStoreProblem);
                 closeAfterServer.add(admin);
             } catch (RuntimeException e) {
@@ -123,12 +128,12 @@ public final class TraverseMain implements Callable<Integer> {
             }
         }
         GracefulStop stop = new GracefulStop(drainable(server), closeAfterServer, notifier, cfg.drain().gracePeriod());
+        stopRef.set(stop);
         // SIGTERM/SIGINT are handled here so that a drained stop exits with 0; the shutdown hook covers every
         // other way the JVM can end. Both are in place before READY=1.
         Runtime.getRuntime().addShutdownHook(new Thread(stop::onShutdownHook, "traverse-shutdown"));
         Signals.handle("TERM", stop::onSignal);
         Signals.handle("INT", stop::onSignal);
-        ConfigReload reload = new ConfigReload(file, overrides, server, notifier, stop::isStopping);
         Signals.handle("HUP", signal -> reload.run());
         notifier.ready();
         // Pinged from an event loop: a wedged loop stops the pings and systemd restarts the server.

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
         description = "Work with Traverse configuration files.",
-        subcommands = ConfigCommand.Check.class)
+        subcommands = {ConfigCommand.Check.class, ImportCoturnCommand.class})
 final class ConfigCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -39,10 +39,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** The Prometheus text exposition format, version 0.0.4. */
     static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String JSON = "application/json";
 
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier ready;
     private final BearerToken token;
+    /** The operator API under /admin/, or null when not offered. */
+    private final AdminApi api;
 
     /**
      * @param token the required token, or {@code null} for none
@@ -65,9 +68,17 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, BearerToken token) {
+        this(registry, ready, token, null);
+    }
+
+    /**
+     * @param api the operator API served under {@code /admin/}, or {@code null} for none
+     */
+    AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, BearerToken token, AdminApi api) {
         this.registry = registry;
         this.ready = ready;
         this.token = token;
+        this.api = api;
     }
 
     @Override
@@ -81,6 +92,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             send(ctx, request, HttpResponseStatus.BAD_REQUEST, TEXT, "bad request", true);
             return;
         }
+        if (api != null && SelfTestPage.PATH.equals(path) && HttpMethod.GET.equals(request.method())) {
+            // a static page without secrets: what it fetches (/admin/selftest/config) needs the token
+            AdminApi.auditPage(request, String.valueOf(ctx.channel().remoteAddress()));
+            FullHttpResponse page = response(request, HttpResponseStatus.OK, "text/html; charset=utf-8",
+                    SelfTestPage.html());
+            page.headers().set("Content-Security-Policy", SelfTestPage.CONTENT_SECURITY_POLICY);
+            write(ctx, request, page, false);
+            return;
+        }
         // Liveness stays open so that a probe needs no secret; everything else is behind the token,
         // including the answer to whether a path exists.
         if (token != null && !HEALTHZ.equals(path)
@@ -88,6 +108,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             FullHttpResponse response = response(request, HttpResponseStatus.UNAUTHORIZED, TEXT, "unauthorized");
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"traverse-admin\"");
             write(ctx, request, response, false);
+            return;
+        }
+        if (api != null && path.startsWith(AdminApi.PREFIX)) {
+            api.handle(request, path, String.valueOf(ctx.channel().remoteAddress())).thenAccept(
+                    answer -> send(ctx, request, answer.status(), JSON, answer.json(), false));
             return;
         }
         if (!METRICS.equals(path) && !HEALTHZ.equals(path) && !READYZ.equals(path)) {

@@ -81,6 +81,17 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(AdminConfig config, PrometheusMeterRegistry registry, BooleanSupplier ready,
             Path bearerTokenFile) {
+        return start(config, registry, ready, bearerTokenFile, null);
+    }
+
+    /**
+     * As {@link #start(AdminConfig, PrometheusMeterRegistry, BooleanSupplier, Path)}, also serving the operator
+     * API under {@code /admin/} ({@link AdminApi}) behind the same token.
+     *
+     * @param api the operator API, or {@code null} for none
+     */
+    public static AdminServer start(AdminConfig config, PrometheusMeterRegistry registry, BooleanSupplier ready,
+            Path bearerTokenFile, AdminApi api) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(ready, "ready");
@@ -91,7 +102,7 @@ public final class AdminServer implements AutoCloseable {
             throw new IllegalArgumentException("admin.bearer-token-file is configured but no resolved path was given");
         }
         BearerToken token = bearerTokenFile == null ? null : BearerToken.read(bearerTokenFile);
-        AdminHandler handler = new AdminHandler(registry, ready, token);
+        AdminHandler handler = new AdminHandler(registry, ready, token, api);
         AtomicInteger connections = new AtomicInteger();
         SourceCounts perIp = new SourceCounts(config.maxConnectionsPerIp());
         Counter perIpRefused = refusals(registry, Limit.ADMIN_CONNECTIONS_PER_IP);

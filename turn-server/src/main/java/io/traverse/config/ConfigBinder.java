@@ -34,11 +34,22 @@ final class ConfigBinder {
         DrainConfig drain = drain(b.section(m, "drain"));
         LimitsConfig limits = limits(b.section(m, "limits"));
         ClusterConfig cluster = cluster(b.section(m, "cluster"));
+        BandwidthConfig bandwidth = bandwidth(b.section(m, "bandwidth"));
         m.finish();
         return b.construct("",
                 () -> new TraverseConfig(server, listeners, relay, auth, peers, tls, admin, logging, natDiscovery,
-                        drain, limits, cluster),
+                        drain, limits, cluster, bandwidth),
                 null);
+    }
+
+    private BandwidthConfig bandwidth(MapReader m) {
+        BandwidthConfig d = BandwidthConfig.defaults();
+        int maxBps = b.value(m, "max-bps", d.maxBps(), false, b::integer);
+        int capacity = b.value(m, "bps-capacity", d.bpsCapacity(), false, b::integer);
+        List<BandwidthConfig.UserLimit> users = b.list(m, "users", d.users(),
+                (path, node) -> b.parsed(path, node, "user=bytes-per-second", BandwidthConfig.UserLimit::parse));
+        m.finish();
+        return b.construct("bandwidth", () -> new BandwidthConfig(maxBps, capacity, users), d);
     }
 
     private ServerConfig server(MapReader m) {

@@ -26,14 +26,15 @@ public record TraverseConfig(
         NatDiscoveryConfig natDiscovery,
         DrainConfig drain,
         LimitsConfig limits,
-        ClusterConfig cluster) {
+        ClusterConfig cluster,
+        BandwidthConfig bandwidth) {
 
-    /** Without a cluster. */
+    /** Without a cluster and without bandwidth limits. */
     public TraverseConfig(ServerConfig server, List<ListenerConfig> listeners, RelayConfig relay, AuthConfig auth,
             PeerPolicyConfig peers, TlsConfig tls, AdminConfig admin, LoggingConfig logging,
             NatDiscoveryConfig natDiscovery, DrainConfig drain, LimitsConfig limits) {
         this(server, listeners, relay, auth, peers, tls, admin, logging, natDiscovery, drain, limits,
-                ClusterConfig.defaults());
+                ClusterConfig.defaults(), BandwidthConfig.defaults());
     }
 
     public TraverseConfig {
@@ -49,6 +50,7 @@ public record TraverseConfig(
         v.notNull("drain", drain);
         v.notNull("limits", limits);
         v.notNull("cluster", cluster);
+        v.notNull("bandwidth", bandwidth);
         if (v.list("listeners", listeners)) {
             checkListeners(v, listeners, tls, admin);
         }
@@ -110,7 +112,8 @@ public record TraverseConfig(
                 NatDiscoveryConfig.defaults(),
                 DrainConfig.defaults(),
                 LimitsConfig.defaults(),
-                ClusterConfig.defaults());
+                ClusterConfig.defaults(),
+                BandwidthConfig.defaults());
     }
 
     /** udp://0.0.0.0:3478, udp://[::]:3478, tcp://0.0.0.0:3478, tcp://[::]:3478. */

@@ -141,7 +141,9 @@ public final class TraverseMetrics {
         /** A peer datagram that could not be encoded for the client (RelayPeerHandler). */
         ENCODE_FAILED("encode_failed"),
         /** Peer → client datagram for a client whose outbound buffer is above its high water mark. */
-        CLIENT_BACKLOG("client_backlog");
+        CLIENT_BACKLOG("client_backlog"),
+        /** Over the allocation's bandwidth limit (relay.max-bps). */
+        BANDWIDTH("bandwidth");
 
         private final String tag;
 

@@ -71,6 +71,9 @@ final class AllocateHandler {
     private final Responder responder;
     private final TraverseMetrics metrics;
     private final DrainState drain;
+    /** Bandwidth limits; set once after construction ({@link #bandwidth(Bandwidth)}), none until then. */
+    private Bandwidth bandwidth = new Bandwidth(io.traverse.config.BandwidthConfig.defaults(),
+            user -> java.util.OptionalLong.empty());
     /**
      * Allocates whose relay sockets are being bound, by 5-tuple. Each entry is touched only on its client's loop;
      * the map is shared by all loops.
@@ -129,6 +132,11 @@ final class AllocateHandler {
     void loadAwareRedirect(LoadReports reports, int redirectAt) {
         this.loadReports = reports;
         this.redirectAt = redirectAt;
+    }
+
+    /** Applies bandwidth limits to allocations made from now on. */
+    void bandwidth(Bandwidth bandwidth) {
+        this.bandwidth = bandwidth;
     }
 
     void allocate(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
@@ -389,6 +397,7 @@ final class AllocateHandler {
             clusterQuota.release(slot);
         }
         RelaySession session = (RelaySession) allocation.attachment();
+        bandwidth.release(allocation.traffic().limitBytesPerSecond());
         session.close();
         if (session.isTcp()) {
             tcpRelay.forget(allocation);
@@ -582,9 +591,17 @@ final class AllocateHandler {
                 builder.relay(relay[0], relay[1]);
             }
             Allocation allocation = builder.build(now);
+            long rate = bandwidth.rateFor(auth.username());
+            if (!bandwidth.reserve(rate)) {
+                // bandwidth.bps-capacity is handed out: no room for this allocation's rate (RFC 8656 §7.2: 508)
+                fail(ErrorCode.INSUFFICIENT_CAPACITY);
+                return;
+            }
+            allocation.traffic().limit(rate, Bandwidth.burstFor(rate), now);
             session.allocation(allocation);
             if (registry.register(permit, allocation) != AllocationRegistry.RegisterResult.REGISTERED) {
                 // Another Allocate on the same 5-tuple won the race (only possible across retransmissions).
+                bandwidth.release(rate);
                 session.close();
                 releasePorts();
                 releaseQuota();

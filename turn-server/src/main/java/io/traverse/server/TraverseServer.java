@@ -79,6 +79,11 @@ public final class TraverseServer implements AutoCloseable {
     private volatile CachingUserStore userStore;
     /** Membership of the fleet (cluster.redis-url), or null. */
     private volatile ClusterNode cluster;
+    /** The operator's view of the allocations (admin API); set once by {@link #start}. */
+    private Sessions sessions;
+    /** The credential store, for short-lived self-test credentials; set once by {@link #start}. */
+    private CredentialStore credentials;
+    private final long startedAtMillis = System.currentTimeMillis();
 
     private TraverseServer(EventLoopGroup group, IoTransport io, List<Channel> channels, List<BoundListener> bound,
             AllocationRegistry registry, CredentialFiles credentialFiles, List<RelayFamily> families,
@@ -142,6 +147,7 @@ public final class TraverseServer implements AutoCloseable {
         List<BoundListener> bound = new ArrayList<>();
         DrainState drain = new DrainState(config.drain().alternateServer());
         TurnService turn;
+        Sessions sessions;
         CertificateStore certificates = null;
         ClusterNode cluster = null;
         AllocateHandler allocateRef = null;
@@ -163,6 +169,9 @@ public final class TraverseServer implements AutoCloseable {
             }
             turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate, tcpRelay);
             turnRef[0] = turn;
+            sessions = new Sessions(registry, allocate, clock);
+            // the credential-store hook answers nothing yet: per-user rates come from the config
+            allocate.bandwidth(new Bandwidth(config.bandwidth(), user -> java.util.OptionalLong.empty()));
             NatDiscovery natDiscovery = new NatDiscovery();
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
                     new BindingHandler(responder, natDiscovery), limiter);
@@ -243,6 +252,8 @@ public final class TraverseServer implements AutoCloseable {
                 credentialFiles, List.copyOf(families), turn, drain, certificates);
         server.userStore = userStore;
         server.cluster = cluster;
+        server.sessions = sessions;
+        server.credentials = credentials;
         return server;
     }
 
@@ -510,7 +521,8 @@ public final class TraverseServer implements AutoCloseable {
         return bound;
     }
 
-    private static String format(InetSocketAddress address) {
+    /** {@code ip:port}, or {@code [ip]:port} for IPv6 (RFC 5952 text). */
+    public static String format(InetSocketAddress address) {
         String ip = IpAddresses.format(address.getAddress());
         return (address.getAddress() instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + address.getPort();
     }
@@ -560,6 +572,33 @@ public final class TraverseServer implements AutoCloseable {
     /** The peer policy in force (changes on reload). */
     public PeerPolicy peerPolicy() {
         return turn.policy();
+    }
+
+    /** List and end allocations on their own loops (admin API). */
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    /**
+     * Short-lived TURN REST credentials for {@code user}, signed with the newest configured secret (the self-test
+     * page); empty when no REST secret is configured. The secret itself never leaves the server.
+     */
+    public java.util.Optional<io.traverse.auth.RestCredential> mintRestCredential(String user, Duration ttl) {
+        try {
+            return java.util.Optional.of(credentials.restSecrets().sign(user, ttl));
+        } catch (io.traverse.stun.auth.CredentialException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** When the server started, in epoch milliseconds. */
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    /** Whether the server is draining (no new allocations). */
+    public boolean isDraining() {
+        return drain.isDraining();
     }
 
     /** Live allocations (tests, metrics). */

@@ -315,6 +315,10 @@ final class TurnService {
         }
         Channel relay = session.relayFor(target.getAddress());
         byte[] payload = data.data();
+        if (!allocation.traffic().admitToPeer(payload.length, now)) {
+            metrics.dropped(DropReason.BANDWIDTH);
+            return;
+        }
         relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(payload), target), relay.voidPromise());
         metrics.relayed(true, payload.length);
     }

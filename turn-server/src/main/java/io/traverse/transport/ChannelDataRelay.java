@@ -63,6 +63,10 @@ final class ChannelDataRelay {
             return;
         }
         int length = ChannelData.dataLength(frame);
+        if (!allocation.traffic().admitToPeer(length, now)) {
+            metrics.dropped(DropReason.BANDWIDTH);
+            return;
+        }
         ByteBuf payload = frame.retainedSlice(frame.readerIndex() + ChannelData.HEADER_LENGTH, length);
         relay.write(new DatagramPacket(payload, peer), relay.voidPromise());
         metrics.relayed(true, length);

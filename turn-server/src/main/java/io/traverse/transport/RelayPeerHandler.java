@@ -62,6 +62,10 @@ final class RelayPeerHandler extends ChannelInboundHandlerAdapter {
             }
             ByteBuf payload = packet.content();
             int length = payload.readableBytes();
+            if (!allocation.traffic().admitToClient(length, now)) {
+                metrics.dropped(DropReason.BANDWIDTH);
+                return;
+            }
             int channel = allocation.channelForPeer(peer, now);
             ByteBuf out;
             if (channel >= 0) {

@@ -77,6 +77,7 @@ public final class Allocation {
     private final HashMap<InetAddress, Permission> permissions = new HashMap<>();
     private final ChannelTable channels = new ChannelTable();
     private int liveChannels;
+    private final RelayTraffic traffic = new RelayTraffic();
 
     /** A permission; mutable so a refresh does not allocate. */
     private static final class Permission {
@@ -227,6 +228,11 @@ public final class Allocation {
     /** Sets the transport's slot. */
     public void setAttachment(Object attachment) {
         this.attachment = attachment;
+    }
+
+    /** What this allocation relayed, and its bandwidth limit; use on the allocation's loop only. */
+    public RelayTraffic traffic() {
+        return traffic;
     }
 
     // ---------------------------------------------------------------- lifetime

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
  * conf/traverse.yaml and docs/configuration.md against the schema: the sample loads and equals the
  * defaults, and both mention every key the loader knows.
  */
-class SampleConfigTest {
+public class SampleConfigTest {
 
     /** Finds {@code relative} in the working directory or a parent (tests run in turn-server/). */
-    static Path projectFile(String relative) {
+    public static Path projectFile(String relative) {
         for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve(relative);
             if (Files.isRegularFile(candidate)) {
