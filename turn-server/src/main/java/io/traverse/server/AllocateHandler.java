@@ -498,6 +498,7 @@ final class AllocateHandler {
                 port = ports.next();
             }
             if (port.isEmpty()) {
+                LOG.warn("no free relay port on {} (range exhausted or quarantined): Allocate gets 508", primary.bind());
                 fail(ErrorCode.INSUFFICIENT_CAPACITY);
                 return;
             }
@@ -558,8 +559,14 @@ final class AllocateHandler {
                     relays.add(new InetSocketAddress[] {address, new InetSocketAddress(family.advertised(), port)});
                     next.run();
                 } else {
-                    LOG.debug("relay bind {} failed: {}", address, f.cause().toString());
-                    failed.accept(RelaySockets.addressInUse(f.cause()));
+                    boolean inUse = RelaySockets.addressInUse(f.cause());
+                    if (inUse) {
+                        LOG.debug("relay bind {} failed: {}", address, f.cause().toString());
+                    } else {
+                        // Not a busy port (EMFILE, ENOBUFS, ...): the operator must hear of it; the Allocate gets 508.
+                        LOG.warn("relay bind {} failed: {}", address, f.cause().toString());
+                    }
+                    failed.accept(inUse);
                 }
             });
         }
