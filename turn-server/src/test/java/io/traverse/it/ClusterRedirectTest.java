@@ -64,6 +64,8 @@ class ClusterRedirectTest {
         o.put("cluster.report-interval", "100ms");
         o.put("cluster.redirect-threshold", threshold);
         o.put("relay.max-allocations", Integer.toString(maxAllocations));
+        // Debian's turnutils_uclient (coturn 4.6) picks channel numbers up to 0x7FFF (RFC 5766).
+        o.put(TurnFixture.LEGACY_CHANNELS, "true");
         Files.createDirectories(dir.resolve(id));
         TestServer server = TurnFixture.start(dir.resolve(id), o);
         open.add(server);
