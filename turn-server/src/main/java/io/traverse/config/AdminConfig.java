@@ -1,5 +1,6 @@
 package io.traverse.config;
 
+import io.traverse.net.IpAddresses;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +48,6 @@ public record AdminConfig(boolean enabled, InetAddress address, int port, Path b
 
     /** Enabled on 127.0.0.1:9641 without a token, 8 connections per IP, 10 s per request. */
     public static AdminConfig defaults() {
-        return new AdminConfig(true, IpLiterals.parse("127.0.0.1"), 9641, null);
+        return new AdminConfig(true, IpAddresses.parse("127.0.0.1"), 9641, null);
     }
 }

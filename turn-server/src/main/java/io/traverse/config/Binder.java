@@ -1,5 +1,7 @@
 package io.traverse.config;
 
+import io.traverse.net.Cidr;
+import io.traverse.net.IpAddresses;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.InvalidPathException;
@@ -340,7 +342,7 @@ final class Binder {
     }
 
     InetAddress address(String path, YamlNode n) {
-        return parsed(path, n, "an IP address literal", IpLiterals::parse);
+        return parsed(path, n, "an IP address literal", IpAddresses::parse);
     }
 
     Cidr cidr(String path, YamlNode n) {

@@ -1,5 +1,6 @@
 package io.traverse.config;
 
+import io.traverse.net.Cidr;
 import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.turn.TransportProtocol;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package io.traverse.config;
 
+import io.traverse.net.IpAddresses;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -59,6 +60,6 @@ public record DrainConfig(Duration gracePeriod, InetSocketAddress alternateServe
         if (p < 1 || p > 65535) {
             throw new IllegalArgumentException("port must be between 1 and 65535 in '" + text + "'");
         }
-        return new InetSocketAddress(IpLiterals.parse(host), p);
+        return new InetSocketAddress(IpAddresses.parse(host), p);
     }
 }

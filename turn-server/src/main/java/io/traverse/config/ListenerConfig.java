@@ -1,5 +1,6 @@
 package io.traverse.config;
 
+import io.traverse.net.IpAddresses;
 import io.traverse.turn.TransportProtocol;
 import java.net.InetAddress;
 import java.util.Locale;
@@ -72,7 +73,7 @@ public record ListenerConfig(TransportProtocol protocol, InetAddress address, in
             host = colon >= 0 ? rest.substring(0, colon) : rest;
             portText = colon >= 0 ? rest.substring(colon + 1) : null;
         }
-        InetAddress address = IpLiterals.parse(host);
+        InetAddress address = IpAddresses.parse(host);
         int port = protocol.defaultPort();
         if (portText != null) {
             if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -90,7 +91,7 @@ public record ListenerConfig(TransportProtocol protocol, InetAddress address, in
 
     /** {@code udp://0.0.0.0:3478}, {@code tcp://[::]:3478}: the string form, accepted by {@link #parse}. */
     public String uri() {
-        return protocol.configName() + "://" + IpLiterals.formatForUri(address) + ":" + port;
+        return protocol.configName() + "://" + IpAddresses.formatForUri(address) + ":" + port;
     }
 
     /** Same as {@link #uri()}. */

@@ -1,5 +1,6 @@
 package io.traverse.config;
 
+import io.traverse.net.IpAddresses;
 import java.net.InetAddress;
 
 /**
@@ -18,7 +19,7 @@ public record NatDiscoveryConfig(InetAddress alternateAddress, int alternatePort
         if (alternateAddress != null && v.unicast("alternate-address", alternateAddress)) {
             if (alternateAddress.isAnyLocalAddress()) {
                 v.add("alternate-address", "must be a concrete address of this host, got "
-                        + IpLiterals.format(alternateAddress));
+                        + IpAddresses.format(alternateAddress));
             }
         }
         v.range("alternate-port", alternatePort, 0, 65535);

@@ -1,5 +1,6 @@
 package io.traverse.config;
 
+import io.traverse.net.Cidr;
 import java.util.List;
 
 /**

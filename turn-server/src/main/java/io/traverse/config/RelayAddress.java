@@ -1,5 +1,6 @@
 package io.traverse.config;
 
+import io.traverse.net.IpAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 
@@ -21,10 +22,10 @@ public record RelayAddress(InetAddress bind, InetAddress advertised) {
         v.unicast("bind", bind);
         if (advertised != null && v.unicast("advertised", advertised)) {
             if (advertised.isAnyLocalAddress()) {
-                v.add("advertised", "must be a specific address, not the wildcard " + IpLiterals.format(advertised));
+                v.add("advertised", "must be a specific address, not the wildcard " + IpAddresses.format(advertised));
             } else if (bind != null && (bind instanceof Inet4Address) != (advertised instanceof Inet4Address)) {
                 v.add("advertised", "must be of the same address family as bind (" + family(bind) + "), got "
-                        + IpLiterals.format(advertised));
+                        + IpAddresses.format(advertised));
             }
         }
         v.done();
@@ -34,9 +35,9 @@ public record RelayAddress(InetAddress bind, InetAddress advertised) {
     public static RelayAddress parse(String text) {
         int eq = text.indexOf('=');
         if (eq < 0) {
-            return of(IpLiterals.parse(text), null, text);
+            return of(IpAddresses.parse(text), null, text);
         }
-        return of(IpLiterals.parse(text.substring(0, eq)), IpLiterals.parse(text.substring(eq + 1)), text);
+        return of(IpAddresses.parse(text.substring(0, eq)), IpAddresses.parse(text.substring(eq + 1)), text);
     }
 
     private static RelayAddress of(InetAddress bind, InetAddress advertised, String text) {
@@ -55,8 +56,8 @@ public record RelayAddress(InetAddress bind, InetAddress advertised) {
     /** {@code bind} or {@code bind=advertised}: the string form, accepted by {@link #parse}. */
     @Override
     public String toString() {
-        return advertised == null ? IpLiterals.format(bind)
-                : IpLiterals.format(bind) + "=" + IpLiterals.format(advertised);
+        return advertised == null ? IpAddresses.format(bind)
+                : IpAddresses.format(bind) + "=" + IpAddresses.format(advertised);
     }
 
     private static String family(InetAddress a) {

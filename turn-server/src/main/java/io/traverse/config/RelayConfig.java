@@ -1,5 +1,6 @@
 package io.traverse.config;
 
+import io.traverse.net.IpAddresses;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashSet;
@@ -44,7 +45,7 @@ public record RelayConfig(
             Set<InetAddress> seen = new HashSet<>();
             for (RelayAddress a : addresses) {
                 if (!seen.add(a.bind())) {
-                    v.add("addresses", "bind address " + IpLiterals.format(a.bind()) + " is listed more than once");
+                    v.add("addresses", "bind address " + IpAddresses.format(a.bind()) + " is listed more than once");
                 }
             }
         }

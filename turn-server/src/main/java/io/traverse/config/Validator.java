@@ -1,5 +1,6 @@
 package io.traverse.config;
 
+import io.traverse.net.IpAddresses;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ final class Validator {
             return false;
         }
         if (address.isMulticastAddress()) {
-            add(key, "must not be a multicast address, got " + IpLiterals.format(address));
+            add(key, "must not be a multicast address, got " + IpAddresses.format(address));
             return false;
         }
         return true;

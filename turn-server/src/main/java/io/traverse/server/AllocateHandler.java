@@ -101,7 +101,7 @@ final class AllocateHandler {
             }
             // §7.2 step 2: "the server checks if the 5-tuple is currently in use by an existing allocation. If
             // yes, the server rejects the request with a 437 (Allocation Mismatch) error."
-            error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
+            responder.error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
             return;
         }
         Pending inFlight = pending.get(link.fiveTuple());
@@ -113,7 +113,7 @@ final class AllocateHandler {
                 return;
             }
             // §7.2 step 2: the 5-tuple is being allocated by another transaction → 437.
-            error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
+            responder.error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
             return;
         }
         if (drain.isDraining()) {
@@ -130,12 +130,12 @@ final class AllocateHandler {
         // §7.2 step 3: REQUESTED-TRANSPORT must be present (400) and UDP (442; TCP relay is RFC 6062's).
         Optional<RequestedTransport> transport = request.attribute(RequestedTransport.class);
         if (transport.isEmpty()) {
-            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
         boolean tcp = transport.get().protocol() == RequestedTransport.TCP;
         if (!tcp && transport.get().protocol() != RequestedTransport.UDP) {
-            error(link, decoded, auth, ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL);
+            responder.error(link, decoded, auth, ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL);
             return;
         }
         if (tcp && (!link.isStream() || request.attribute(DontFragment.class).isPresent()
@@ -144,7 +144,7 @@ final class AllocateHandler {
                 || additionalAddressFamily(request).isPresent())) {
             // RFC 6062 §5.1: a TCP allocation needs a TCP or TLS control connection, and DONT-FRAGMENT, EVEN-PORT
             // and RESERVATION-TOKEN have no meaning for it → 400 (dual-stack TCP allocations are not offered).
-            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
         // §7.2 step 4: DONT-FRAGMENT that cannot be honoured → 420 listing it.
@@ -161,26 +161,26 @@ final class AllocateHandler {
         // §7.2 step 5: RESERVATION-TOKEN with EVEN-PORT, REQUESTED-ADDRESS-FAMILY or ADDITIONAL-ADDRESS-FAMILY → 400.
         if (token.isPresent() && (evenPort.isPresent() || requestedFamily.isPresent()
                 || additionalFamily.isPresent())) {
-            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
         // §7.2 step 6 (REQUESTED-ADDRESS-FAMILY): unknown family → 440; with ADDITIONAL-ADDRESS-FAMILY → 400.
         if (requestedFamily.isPresent() && additionalFamily.isPresent()) {
-            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
         boolean primaryIpv6 = false;
         if (requestedFamily.isPresent()) {
             int family = requestedFamily.get().family();
             if (family != RequestedAddressFamily.IPV4 && family != RequestedAddressFamily.IPV6) {
-                error(link, decoded, auth, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
+                responder.error(link, decoded, auth, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
                 return;
             }
             primaryIpv6 = family == RequestedAddressFamily.IPV6;
         }
         // ADDITIONAL-ADDRESS-FAMILY must be IPv6 (§7.2: "If the value is 0x01 (IPv4), 400").
         if (additionalFamily.isPresent() && additionalFamily.get().family() != RequestedAddressFamily.IPV6) {
-            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
         RelayFamily primary = family(primaryIpv6);
@@ -198,12 +198,12 @@ final class AllocateHandler {
             }
             if (primary == null) {
                 // RFC 8656 §7.2: an unknown or expired reservation token → 508.
-                error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
+                responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
                 return;
             }
         }
         if (primary == null) {
-            error(link, decoded, auth, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
+            responder.error(link, decoded, auth, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
             return;
         }
         RelayFamily secondary = additionalFamily.isPresent() ? family(true) : null;
@@ -213,7 +213,7 @@ final class AllocateHandler {
             if (claimedPort > 0) {
                 primary.ports().release(claimedPort);
             }
-            error(link, decoded, auth, ErrorCode.valueOf(((ReserveResult.Rejected) reserved).errorCode()));
+            responder.error(link, decoded, auth, ErrorCode.valueOf(((ReserveResult.Rejected) reserved).errorCode()));
             return;
         }
         AllocationPermit permit = ((ReserveResult.Granted) reserved).permit();
@@ -268,9 +268,6 @@ final class AllocateHandler {
         }
     }
 
-    private void error(ClientLink link, DecodedMessage decoded, Authenticator.Authenticated auth, ErrorCode code) {
-        responder.respond(link, decoded, StunMessage.errorResponseTo(decoded.message(), code), auth.integrity());
-    }
 
     /** One Allocate between quota reservation and response: binds the relay socket(s), then answers. */
     private final class Pending {

@@ -10,6 +10,7 @@ import io.traverse.config.LimitsConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
 import io.traverse.metrics.TraverseMetrics.Limit;
+import io.traverse.net.IpAddresses;
 import io.traverse.stun.ErrorCode;
 import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
@@ -151,16 +152,16 @@ final class TcpRelay {
         StunMessage request = decoded.message();
         XorPeerAddress peer = request.attribute(XorPeerAddress.class).orElse(null);
         if (peer == null) {
-            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
         InetSocketAddress target = peer.address();
         if (!allocation.supportsPeerFamily(target.getAddress())) {
-            error(link, decoded, auth, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH);
+            responder.error(link, decoded, auth, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH);
             return;
         }
-        if (TurnService.isIpv4Mapped(target.getAddress()) || !policy.get().isAllowed(target.getAddress())) {
-            error(link, decoded, auth, ErrorCode.FORBIDDEN);
+        if (IpAddresses.isIpv4Mapped(target.getAddress()) || !policy.get().isAllowed(target.getAddress())) {
+            responder.error(link, decoded, auth, ErrorCode.FORBIDDEN);
             return;
         }
         AllocationConnections connections = connections(allocation);
@@ -168,12 +169,12 @@ final class TcpRelay {
         if (!connections.connects.tryAcquire(now)) {
             // Each Connect opens a TCP connection from the server: limits.tcp-relay bounds how fast.
             metrics.refused(Limit.CONNECT_RATE_ALLOCATION);
-            error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
+            responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
             return;
         }
         if (!serverConnects.tryAcquire(now)) {
             metrics.refused(Limit.CONNECT_RATE_SERVER);
-            error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
+            responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
             return;
         }
         Map<InetSocketAddress, PeerConnection> live = connections.byPeer;
@@ -181,12 +182,12 @@ final class TcpRelay {
         PeerConnection connection = new PeerConnection(allocation, target);
         if (live.putIfAbsent(target, connection) != null) {
             // "If a connection to the peer already exists ... 446 (Connection Already Exists)."
-            error(link, decoded, auth, ErrorCode.CONNECTION_ALREADY_EXISTS);
+            responder.error(link, decoded, auth, ErrorCode.CONNECTION_ALREADY_EXISTS);
             return;
         }
         if (live.size() > MAX_PENDING_PER_ALLOCATION) {
             live.remove(target, connection);
-            error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
+            responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
             return;
         }
         RelaySession session = (RelaySession) allocation.attachment();
@@ -199,7 +200,7 @@ final class TcpRelay {
                 future.channel().close();
                 LOG.debug("Connect {} → {} failed: {}", local, target, f.cause() == null ? "allocation gone"
                         : f.cause().toString());
-                error(link, decoded, auth, ErrorCode.CONNECTION_TIMEOUT_OR_FAILURE);
+                responder.error(link, decoded, auth, ErrorCode.CONNECTION_TIMEOUT_OR_FAILURE);
                 link.channel().flush();
                 return;
             }
@@ -216,21 +217,21 @@ final class TcpRelay {
         StunMessage request = decoded.message();
         ConnectionId id = request.attribute(ConnectionId.class).orElse(null);
         if (!link.isStream() || id == null) {
-            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
         PeerConnection connection = pending.get(id.id());
         if (connection == null) {
             // Unknown or expired CONNECTION-ID → 400.
-            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
         if (!connection.allocation.isOwnedBy(auth.username())) {
-            error(link, decoded, auth, ErrorCode.WRONG_CREDENTIALS);
+            responder.error(link, decoded, auth, ErrorCode.WRONG_CREDENTIALS);
             return;
         }
         if (!pending.remove(id.id(), connection)) {
-            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
         connection.timeout.cancel(false);
@@ -287,7 +288,4 @@ final class TcpRelay {
         byAllocation.remove(allocation.id());
     }
 
-    private void error(ClientLink link, DecodedMessage decoded, Authenticator.Authenticated auth, ErrorCode code) {
-        responder.respond(link, decoded, StunMessage.errorResponseTo(decoded.message(), code), auth.integrity());
-    }
 }

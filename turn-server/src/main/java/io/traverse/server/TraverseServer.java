@@ -10,13 +10,13 @@ import io.traverse.auth.RestSecrets;
 import io.traverse.auth.StatelessNonces;
 import io.traverse.auth.UsersFile;
 import io.traverse.config.AuthConfig;
-import io.traverse.config.Cidr;
-import io.traverse.config.IpLiterals;
 import io.traverse.config.ListenerConfig;
 import io.traverse.config.RelayAddress;
 import io.traverse.config.RelayConfig;
 import io.traverse.config.TraverseConfig;
 import io.traverse.metrics.TraverseMetrics;
+import io.traverse.net.Cidr;
+import io.traverse.net.IpAddresses;
 import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.auth.SecurityFeature;
 import io.traverse.transport.CertificateStore;
@@ -27,7 +27,6 @@ import io.traverse.transport.RelaySockets;
 import io.traverse.transport.TcpRelaySockets;
 import io.traverse.turn.AllocationListener;
 import io.traverse.turn.AllocationRegistry;
-import io.traverse.turn.IpRange;
 import io.traverse.turn.Lifetimes;
 import io.traverse.turn.PeerPolicy;
 import io.traverse.turn.PortAllocator;
@@ -198,8 +197,8 @@ public final class TraverseServer implements AutoCloseable {
         }
         for (RelayFamily family : families) {
             LOG.info("relay address {} (advertised as {}), ports {}-{}",
-                    IpLiterals.format(family.bind()),
-                    IpLiterals.format(family.advertised()), relay.portRange().min(),
+                    IpAddresses.format(family.bind()),
+                    IpAddresses.format(family.advertised()), relay.portRange().min(),
                     relay.portRange().max());
         }
         LOG.info("Traverse started: {} event loops, I/O {}", loops, io.name().toLowerCase(Locale.ROOT));
@@ -344,10 +343,10 @@ public final class TraverseServer implements AutoCloseable {
     private static PeerPolicy peerPolicy(TraverseConfig config, List<RelayFamily> families) {
         PeerPolicy.Builder builder = PeerPolicy.builder();
         for (Cidr cidr : config.peers().allow()) {
-            builder.allow(IpRange.of(cidr.network(), cidr.prefixLength()));
+            builder.allow(cidr);
         }
         for (Cidr cidr : config.peers().deny()) {
-            builder.deny(IpRange.of(cidr.network(), cidr.prefixLength()));
+            builder.deny(cidr);
         }
         Set<InetAddress> own = new LinkedHashSet<>();
         boolean wildcard = false;
@@ -381,7 +380,7 @@ public final class TraverseServer implements AutoCloseable {
     }
 
     private static String format(InetSocketAddress address) {
-        String ip = IpLiterals.format(address.getAddress());
+        String ip = IpAddresses.format(address.getAddress());
         return (address.getAddress() instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + address.getPort();
     }
 

@@ -3,6 +3,7 @@ package io.traverse.server;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
+import io.traverse.net.IpAddresses;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
 import io.traverse.stun.ErrorCode;
@@ -33,7 +34,6 @@ import java.util.OptionalLong;
  * work for a client runs on the client's event loop, where its allocation lives.
  */
 final class TurnService {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TurnService.class);
     private final Authenticator authenticator;
     private final AllocationRegistry registry;
     private volatile PeerPolicy policy;
@@ -95,7 +95,7 @@ final class TurnService {
         if (method.equals(Method.CONNECTION_BIND)) {
             // RFC 6062 §5.4: arrives on a new connection that has no allocation of its own.
             if (registry.find(link.fiveTuple()) != null) {
-                error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+                responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             } else {
                 tcpRelay.connectionBind(decoded, link, auth);
             }
@@ -106,12 +106,12 @@ final class TurnService {
         long now = clock.nanos();
         if (allocation == null || allocation.isExpired(now)) {
             // RFC 8656 §8.2, §9.2, §11.2: no allocation on this 5-tuple → 437.
-            error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
+            responder.error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
             return;
         }
         if (!allocation.isOwnedBy(auth.username())) {
             // RFC 8656 §5: requests on an allocation's 5-tuple must use the username that created it → 441.
-            error(link, decoded, auth, ErrorCode.WRONG_CREDENTIALS);
+            responder.error(link, decoded, auth, ErrorCode.WRONG_CREDENTIALS);
             return;
         }
         boolean tcpAllocation = ((RelaySession) allocation.attachment()).isTcp();
@@ -122,13 +122,13 @@ final class TurnService {
         } else if (method.equals(Method.CONNECT)) {
             if (!tcpAllocation) {
                 // RFC 6062 §5.2: Connect on a UDP allocation → 400.
-                error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+                responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             } else {
                 tcpRelay.connect(decoded, link, auth, allocation);
             }
         } else if (tcpAllocation) {
             // Channels belong to UDP relaying; a TCP allocation carries data on its data connections (RFC 6062).
-            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
         } else {
             channelBind(decoded, link, auth, allocation, now);
         }
@@ -142,7 +142,7 @@ final class TurnService {
         if (family != null && !hasFamily(allocation, family.family() == RequestedAddressFamily.IPV6)) {
             // "If the REQUESTED-ADDRESS-FAMILY ... does not match the address family of the allocation, the server
             //  MUST reply with a 443 (Peer Address Family Mismatch) error response."
-            error(link, decoded, auth, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH);
+            responder.error(link, decoded, auth, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH);
             return;
         }
         OptionalLong requested = request.attribute(Lifetime.class)
@@ -162,19 +162,19 @@ final class TurnService {
         StunMessage request = decoded.message();
         List<XorPeerAddress> peers = request.attributes(XorPeerAddress.class);
         if (peers.isEmpty()) {
-            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
         for (XorPeerAddress peer : peers) {
             ErrorCode refusal = checkPeer(allocation, peer.address());
             if (refusal != null) {
-                error(link, decoded, auth, refusal);
+                responder.error(link, decoded, auth, refusal);
                 return;
             }
         }
         for (XorPeerAddress peer : peers) {
             if (!allocation.installPermission(peer.address().getAddress(), now)) {
-                error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
+                responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
                 return;
             }
         }
@@ -188,17 +188,17 @@ final class TurnService {
         ChannelNumber number = request.attribute(ChannelNumber.class).orElse(null);
         XorPeerAddress peer = request.attribute(XorPeerAddress.class).orElse(null);
         if (number == null || peer == null) {
-            error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
             return;
         }
         ErrorCode refusal = checkPeer(allocation, peer.address());
         if (refusal != null) {
-            error(link, decoded, auth, refusal);
+            responder.error(link, decoded, auth, refusal);
             return;
         }
         BindResult result = allocation.bindChannel(number.number(), peer.address(), now);
         if (!result.isSuccess()) {
-            error(link, decoded, auth, ErrorCode.valueOf(result.errorCode()));
+            responder.error(link, decoded, auth, ErrorCode.valueOf(result.errorCode()));
             return;
         }
         responder.respond(link, decoded, StunMessage.successResponseTo(request), auth.integrity());
@@ -219,7 +219,7 @@ final class TurnService {
             return;
         }
         InetSocketAddress target = peer.address();
-        if (isIpv4Mapped(target.getAddress()) || !allocation.supportsPeerFamily(target.getAddress())
+        if (IpAddresses.isIpv4Mapped(target.getAddress()) || !allocation.supportsPeerFamily(target.getAddress())
                 || !policy.isAllowed(target.getAddress())) {
             metrics.dropped(DropReason.PEER_DENIED);
             return;
@@ -249,7 +249,7 @@ final class TurnService {
 
     /** 443 when the allocation has no relay of the peer's family; 403 when policy forbids the peer. */
     private ErrorCode checkPeer(Allocation allocation, InetSocketAddress peer) {
-        if (isIpv4Mapped(peer.getAddress())) {
+        if (IpAddresses.isIpv4Mapped(peer.getAddress())) {
             // An IPv4-mapped IPv6 peer (::ffff:a.b.c.d) cannot be reached from an IPv6-only relay socket, and
             // relaying it over IPv4 would bypass the family rules of RFC 8656 §9.1: refused like a denied peer.
             return ErrorCode.FORBIDDEN;
@@ -263,20 +263,6 @@ final class TurnService {
         return null;
     }
 
-    /** True for {@code ::ffff:a.b.c.d} held as an IPv6 address. */
-    static boolean isIpv4Mapped(java.net.InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return false;
-        }
-        byte[] b = address.getAddress();
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
-    }
-
     private static boolean hasFamily(Allocation allocation, boolean ipv6) {
         for (InetSocketAddress relay : allocation.relayAddresses()) {
             if ((relay.getAddress() instanceof Inet6Address) == ipv6) {
@@ -286,13 +272,6 @@ final class TurnService {
         return false;
     }
 
-    private void error(ClientLink link, DecodedMessage decoded, Authenticator.Authenticated auth, ErrorCode code) {
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{} from {} ({}): {} {}", decoded.message().type().method().name(),
-                    link.fiveTuple().client(), auth.username(), code.code(), decoded.message().attributes());
-        }
-        responder.respond(link, decoded, StunMessage.errorResponseTo(decoded.message(), code), auth.integrity());
-    }
 
     static String transportTag(ClientLink link) {
         return link.fiveTuple().protocol().name();

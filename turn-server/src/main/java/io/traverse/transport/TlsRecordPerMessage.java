@@ -3,8 +3,8 @@ package io.traverse.transport;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
 
 /**

@@ -1,5 +1,7 @@
 package io.traverse.turn;
 
+import io.traverse.net.Cidr;
+import io.traverse.net.Ip128;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -112,20 +114,20 @@ public final class PeerPolicy {
     private static final long SIX_TO_FOUR_HI16 = 0x2002L;
 
     private static final Rules HOST_LOCAL = Rules.of(
-            List.of(IpRange.parse("127.0.0.0/8"), IpRange.parse("::1/128"), IpRange.parse("0.0.0.0/8"),
-                    IpRange.parse("::/128")), Reason.DENIED_HOST_LOCAL);
-    private static final IpRange LOOPBACK_V4 = IpRange.parse("127.0.0.0/8");
-    private static final IpRange LOOPBACK_V6 = IpRange.parse("::1/128");
+            List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"), Cidr.parse("0.0.0.0/8"),
+                    Cidr.parse("::/128")), Reason.DENIED_HOST_LOCAL);
+    private static final Cidr LOOPBACK_V4 = Cidr.parse("127.0.0.0/8");
+    private static final Cidr LOOPBACK_V6 = Cidr.parse("::1/128");
     private static final Rules DEFAULTS = Rules.of(
-            DEFAULT_DENIED_RANGES.stream().map(IpRange::parse).toList(), Reason.DENIED_DEFAULT_RANGE);
+            DEFAULT_DENIED_RANGES.stream().map(Cidr::parse).toList(), Reason.DENIED_DEFAULT_RANGE);
 
     private final Rules deny;
     private final Rules allow;
     private final Rules own;
     private final boolean allowLoopbackInsecureTestOnly;
     private final Decision loopbackAllowed;
-    private final List<IpRange> allowList;
-    private final List<IpRange> denyList;
+    private final List<Cidr> allowList;
+    private final List<Cidr> denyList;
     private final Set<InetAddress> serverAddresses;
 
     private PeerPolicy(Builder b) {
@@ -134,13 +136,13 @@ public final class PeerPolicy {
         this.serverAddresses = Collections.unmodifiableSet(new LinkedHashSet<>(b.serverAddresses));
         this.deny = Rules.of(denyList, Reason.DENIED_BY_DENY_LIST);
         this.allow = Rules.of(allowList, Reason.ALLOWED_BY_ALLOW_LIST);
-        List<IpRange> ownRanges = new ArrayList<>();
+        List<Cidr> ownRanges = new ArrayList<>();
         for (InetAddress a : serverAddresses) {
-            IpRange raw = IpRange.host(a);
+            Cidr raw = Cidr.host(a);
             ownRanges.add(raw);
             long v4 = embeddedIpv4(Ip128.hi(a), Ip128.lo(a));
             if (v4 >= 0 && !(a instanceof java.net.Inet4Address)) {
-                ownRanges.add(IpRange.of(Ip128.toInetAddress(0, Ip128.mappedLo((int) v4)), 32));
+                ownRanges.add(Cidr.of(Ip128.toInetAddress(0, Ip128.mappedLo((int) v4)), 32));
             }
         }
         this.own = Rules.of(ownRanges, Reason.DENIED_SERVER_ADDRESS);
@@ -255,12 +257,12 @@ public final class PeerPolicy {
     }
 
     /** The explicit allow entries. */
-    public List<IpRange> allowList() {
+    public List<Cidr> allowList() {
         return allowList;
     }
 
     /** The explicit deny entries. */
-    public List<IpRange> denyList() {
+    public List<Cidr> denyList() {
         return denyList;
     }
 
@@ -296,8 +298,8 @@ public final class PeerPolicy {
 
     /** Builds a {@link PeerPolicy}. Not thread-safe. */
     public static final class Builder {
-        private final List<IpRange> allow = new ArrayList<>();
-        private final List<IpRange> deny = new ArrayList<>();
+        private final List<Cidr> allow = new ArrayList<>();
+        private final List<Cidr> deny = new ArrayList<>();
         private final Set<InetAddress> serverAddresses = new LinkedHashSet<>();
         private boolean allowLoopbackInsecureTestOnly;
 
@@ -305,22 +307,22 @@ public final class PeerPolicy {
 
         /** Adds an allow entry ({@code 10.1.0.0/16}); it overrides default denied ranges only. */
         public Builder allow(String cidr) {
-            return allow(IpRange.parse(cidr));
+            return allow(Cidr.parse(cidr));
         }
 
         /** Adds an allow entry. */
-        public Builder allow(IpRange range) {
+        public Builder allow(Cidr range) {
             allow.add(Objects.requireNonNull(range, "range"));
             return this;
         }
 
         /** Adds a deny entry; deny entries win over everything. */
         public Builder deny(String cidr) {
-            return deny(IpRange.parse(cidr));
+            return deny(Cidr.parse(cidr));
         }
 
         /** Adds a deny entry. */
-        public Builder deny(IpRange range) {
+        public Builder deny(Cidr range) {
             deny.add(Objects.requireNonNull(range, "range"));
             return this;
         }
@@ -358,16 +360,16 @@ public final class PeerPolicy {
 
     /** A list of ranges, each with its preallocated decision; linear scan, no allocation. */
     private static final class Rules {
-        private final IpRange[] ranges;
+        private final Cidr[] ranges;
         private final Decision[] decisions;
 
-        private Rules(IpRange[] ranges, Decision[] decisions) {
+        private Rules(Cidr[] ranges, Decision[] decisions) {
             this.ranges = ranges;
             this.decisions = decisions;
         }
 
-        static Rules of(List<IpRange> list, Reason reason) {
-            IpRange[] r = list.toArray(new IpRange[0]);
+        static Rules of(List<Cidr> list, Reason reason) {
+            Cidr[] r = list.toArray(new Cidr[0]);
             Decision[] d = new Decision[r.length];
             for (int i = 0; i < r.length; i++) {
                 String rule = r[i].toString();

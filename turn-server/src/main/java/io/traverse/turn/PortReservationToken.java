@@ -1,5 +1,6 @@
 package io.traverse.turn;
 
+import io.traverse.net.Ip128;
 import java.util.Objects;
 
 /**

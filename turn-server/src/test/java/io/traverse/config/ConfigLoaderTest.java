@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.traverse.net.Cidr;
+import io.traverse.net.IpAddresses;
 import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.turn.TransportProtocol;
 import java.net.InetAddress;
@@ -256,6 +258,6 @@ class ConfigLoaderTest {
     }
 
     static InetAddress ip(String literal) {
-        return IpLiterals.parse(literal);
+        return IpAddresses.parse(literal);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.traverse.net.Cidr;
 import io.traverse.stun.auth.PasswordAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.traverse.net.IpAddresses;
 import io.traverse.turn.TransportProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,7 @@ class ValueParsingTest {
     })
     void parsesListeners(String uri, TransportProtocol protocol, String address, int port) {
         ListenerConfig l = ListenerConfig.parse(uri);
-        assertEquals(new ListenerConfig(protocol, IpLiterals.parse(address), port), l);
+        assertEquals(new ListenerConfig(protocol, IpAddresses.parse(address), port), l);
         assertEquals(l, ListenerConfig.parse(l.uri()));
         assertEquals(l.uri(), l.toString());
     }
@@ -63,11 +64,11 @@ class ValueParsingTest {
     void parsesRelayAddresses() {
         RelayAddress plain = RelayAddress.parse("0.0.0.0");
         assertNull(plain.advertised());
-        assertEquals(IpLiterals.parse("0.0.0.0"), plain.bind());
+        assertEquals(IpAddresses.parse("0.0.0.0"), plain.bind());
         assertTrue(plain.isIpv4());
         RelayAddress natted = RelayAddress.parse("10.0.0.5=203.0.113.7");
-        assertEquals(IpLiterals.parse("10.0.0.5"), natted.bind());
-        assertEquals(IpLiterals.parse("203.0.113.7"), natted.advertised());
+        assertEquals(IpAddresses.parse("10.0.0.5"), natted.bind());
+        assertEquals(IpAddresses.parse("203.0.113.7"), natted.advertised());
         assertEquals("10.0.0.5=203.0.113.7", natted.toString());
         RelayAddress v6 = RelayAddress.parse("[2001:db8::5]=[2001:db8::7]");
         assertEquals("2001:db8::5=2001:db8::7", v6.toString());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.traverse.it.TurnTestSession.Options;
 import io.traverse.metrics.TraverseMetrics.DropReason;
+import io.traverse.net.Cidr;
 import io.traverse.stun.MessageClass;
 import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
@@ -17,7 +18,6 @@ import io.traverse.stun.attr.RequestedAddressFamily;
 import io.traverse.stun.attr.XorPeerAddress;
 import io.traverse.stun.attr.XorRelayedAddress;
 import io.traverse.stun.codec.StunEncoder;
-import io.traverse.turn.IpRange;
 import io.traverse.turn.PeerPolicy;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -111,7 +111,7 @@ class PeerDenialMatrixTest {
     void samplesCoverEveryDefaultDeniedRange() throws Exception {
         assertEquals(PeerPolicy.DEFAULT_DENIED_RANGES, new ArrayList<>(SAMPLES.keySet()));
         for (Map.Entry<String, String> e : SAMPLES.entrySet()) {
-            assertTrue(IpRange.parse(e.getKey()).contains(InetAddress.getByName(e.getValue())), e.toString());
+            assertTrue(Cidr.parse(e.getKey()).contains(InetAddress.getByName(e.getValue())), e.toString());
         }
     }
 

@@ -1,13 +1,13 @@
-package io.traverse.config;
+package io.traverse.net;
 
-import io.traverse.util.Rfc5952;
+import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Strict IP address literals, parsed without ever consulting DNS.
+ * IP address literals: parsed strictly without ever consulting DNS, formatted per RFC 5952.
  *
  * <p>IPv4 is four decimal octets without leading zeros ({@code 010.0.0.1} is ambiguous and rejected, as
  * are the shortened BSD forms {@code 10.1} that {@link InetAddress#getByName} accepts). IPv6 follows RFC
@@ -15,8 +15,8 @@ import java.net.UnknownHostException;
  * ({@code ::ffff:192.0.2.1}) are rejected with a hint to write the IPv4 form, because Java turns them into
  * IPv4 addresses anyway and a configuration should say what it means.
  */
-public final class IpLiterals {
-    private IpLiterals() {}
+public final class IpAddresses {
+    private IpAddresses() {}
 
     /**
      * Parses an IPv4 or IPv6 literal.
@@ -66,23 +66,16 @@ public final class IpLiterals {
      * IPv6 (lower case, longest run of zero groups compressed), without brackets.
      */
     public static String format(InetAddress address) {
-        byte[] b = address.getAddress();
-        if (address instanceof Inet4Address) {
-            return (b[0] & 0xFF) + "." + (b[1] & 0xFF) + "." + (b[2] & 0xFF) + "." + (b[3] & 0xFF);
-        }
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
-        }
-        return Rfc5952.format(groups);
+        return NetUtil.toAddressString(address);
     }
 
     /** Host part of a URI: IPv6 in brackets. */
-    static String formatForUri(InetAddress address) {
+    public static String formatForUri(InetAddress address) {
         return address instanceof Inet6Address ? "[" + format(address) + "]" : format(address);
     }
 
-    static boolean isIpv4Mapped(byte[] b) {
+    /** True for an IPv4-mapped IPv6 address {@code ::ffff:a.b.c.d} (RFC 4291 §2.5.5.2) as 16 raw bytes. */
+    public static boolean isIpv4Mapped(byte[] b) {
         if (b.length != 16) {
             return false;
         }
@@ -92,6 +85,15 @@ public final class IpLiterals {
             }
         }
         return b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
+    }
+
+    /**
+     * True for an {@link Inet6Address} holding an IPv4-mapped address. The JDK turns such addresses into
+     * {@link java.net.Inet4Address} when it parses or builds them from bytes, but an {@link Inet6Address} with
+     * a scope (as decoded from the wire) keeps the mapped form; an IPv6 socket cannot reach it as IPv4.
+     */
+    public static boolean isIpv4Mapped(InetAddress address) {
+        return address instanceof Inet6Address && isIpv4Mapped(address.getAddress());
     }
 
     private static IllegalArgumentException invalid(String text, String why) {

@@ -1,4 +1,4 @@
-package io.traverse.config;
+package io.traverse.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class IpLiteralsTest {
+class IpAddressesTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -35,9 +35,9 @@ class IpLiteralsTest {
         "fe80::1            | fe80::1",
     })
     void parsesAndFormatsCanonically(String text, String canonical) {
-        InetAddress a = IpLiterals.parse(text);
-        assertEquals(canonical, IpLiterals.format(a));
-        assertEquals(a, IpLiterals.parse(canonical));
+        InetAddress a = IpAddresses.parse(text);
+        assertEquals(canonical, IpAddresses.format(a));
+        assertEquals(a, IpAddresses.parse(canonical));
         Class<? extends InetAddress> family = text.contains(":") ? Inet6Address.class : Inet4Address.class;
         assertEquals(family, a.getClass());
     }
@@ -67,19 +67,19 @@ class IpLiteralsTest {
         "::ffff:192.0.2.1   | IPv4-mapped IPv6 address; write the IPv4 address 192.0.2.1 instead",
     })
     void rejects(String text, String expected) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IpLiterals.parse(text));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IpAddresses.parse(text));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
     @Test
     void rejectsNonAsciiDigits() {
-        assertThrows(IllegalArgumentException.class, () -> IpLiterals.parse("\uFF11::"));
-        assertThrows(IllegalArgumentException.class, () -> IpLiterals.parse("\u0661.2.3.4"));
+        assertThrows(IllegalArgumentException.class, () -> IpAddresses.parse("\uFF11::"));
+        assertThrows(IllegalArgumentException.class, () -> IpAddresses.parse("\u0661.2.3.4"));
     }
 
     @Test
     void formatsForUris() {
-        assertEquals("[2001:db8::1]", IpLiterals.formatForUri(IpLiterals.parse("2001:db8::1")));
-        assertEquals("192.0.2.1", IpLiterals.formatForUri(IpLiterals.parse("192.0.2.1")));
+        assertEquals("[2001:db8::1]", IpAddresses.formatForUri(IpAddresses.parse("2001:db8::1")));
+        assertEquals("192.0.2.1", IpAddresses.formatForUri(IpAddresses.parse("192.0.2.1")));
     }
 }
