@@ -147,8 +147,9 @@ public final class TraverseServer implements AutoCloseable {
             turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate, tcpRelay);
             turnRef[0] = turn;
             NatDiscovery natDiscovery = new NatDiscovery();
+            UnauthenticatedAnswers unauthenticated = new UnauthenticatedAnswers(limiter, metrics);
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
-                    new BindingHandler(responder, natDiscovery), limiter);
+                    new BindingHandler(responder, natDiscovery, unauthenticated), unauthenticated);
             Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics);
             listeners.legacyChannelNumbers(relay.legacyChannelNumbers());
             for (ListenerConfig listener : config.listeners()) {
