@@ -37,10 +37,12 @@ final class BindingHandler {
 
     private final Responder responder;
     private final NatDiscovery natDiscovery;
+    private final UnauthenticatedAnswers unauthenticated;
 
-    BindingHandler(Responder responder, NatDiscovery natDiscovery) {
+    BindingHandler(Responder responder, NatDiscovery natDiscovery, UnauthenticatedAnswers unauthenticated) {
         this.responder = responder;
         this.natDiscovery = natDiscovery;
+        this.unauthenticated = unauthenticated;
     }
 
     void onBinding(DecodedMessage decoded, ClientLink link) {
@@ -55,7 +57,11 @@ final class BindingHandler {
         Optional<ResponsePort> responsePort = request.attribute(ResponsePort.class);
         if ((changeIp || changePort || responsePort.isPresent()) && quad == null) {
             // RFC 5780 §6.1/§7.2: a server without an alternate address (or over a stream) cannot honour these:
-            // 420 listing them, as a server that does not know them would.
+            // 420 listing them, as a server that does not know them would (rate limited like every error answer
+            // before authentication).
+            if (!unauthenticated.tryAnswer(link)) {
+                return;
+            }
             List<Integer> unsupported = new java.util.ArrayList<>(2);
             if (changeIp || changePort) {
                 unsupported.add(AttributeType.CHANGE_REQUEST.code());

@@ -1,7 +1,6 @@
 package io.traverse.server;
 
 import io.netty.buffer.ByteBuf;
-import io.traverse.auth.RateLimiter;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
 import io.traverse.stun.ErrorCode;
@@ -26,10 +25,10 @@ final class StunDispatcher implements StunHandler {
     private final Responder responder;
     private final TurnService turn;
     private final BindingHandler binding;
-    private final RateLimiter unauthenticated;
+    private final UnauthenticatedAnswers unauthenticated;
 
     StunDispatcher(TraverseMetrics metrics, Responder responder, TurnService turn, BindingHandler binding,
-            RateLimiter unauthenticated) {
+            UnauthenticatedAnswers unauthenticated) {
         this.metrics = metrics;
         this.responder = responder;
         this.turn = turn;
@@ -77,22 +76,13 @@ final class StunDispatcher implements StunHandler {
         turn.onClientClosed(link);
     }
 
-    /** Takes a permit for an unauthenticated answer; counts the drop when the source is over its rate. */
-    private boolean allowedUnauthenticated(ClientLink link) {
-        if (unauthenticated.tryAcquire(link.fiveTuple().client().getAddress())) {
-            return true;
-        }
-        metrics.dropped(DropReason.RATE_LIMITED);
-        return false;
-    }
-
     private void onRequest(DecodedMessage decoded, ClientLink link) {
         StunMessage request = decoded.message();
         List<Integer> unknown = request.unknownComprehensionRequired();
         if (!unknown.isEmpty()) {
             // RFC 8489 §6.3.1.1: 420 listing the unknown comprehension-required attributes, before any method logic.
             // Sent before any authentication, so rate limited per source like every unauthenticated answer.
-            if (!allowedUnauthenticated(link)) {
+            if (!unauthenticated.tryAnswer(link)) {
                 return;
             }
             responder.respond(link, decoded, StunMessage.errorResponseTo(request, ErrorCode.UNKNOWN_ATTRIBUTE)
@@ -106,7 +96,7 @@ final class StunDispatcher implements StunHandler {
             turn.onRequest(decoded, link);
         } else {
             // RFC 8489 §6.3.1: a request for a method the server does not know gets 400 (rate limited per source).
-            if (!allowedUnauthenticated(link)) {
+            if (!unauthenticated.tryAnswer(link)) {
                 return;
             }
             responder.respond(link, decoded, StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST),

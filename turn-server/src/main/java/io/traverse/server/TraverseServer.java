@@ -173,8 +173,9 @@ public final class TraverseServer implements AutoCloseable {
             // the credential-store hook answers nothing yet: per-user rates come from the config
             allocate.bandwidth(new Bandwidth(config.bandwidth(), user -> java.util.OptionalLong.empty()));
             NatDiscovery natDiscovery = new NatDiscovery();
+            UnauthenticatedAnswers unauthenticated = new UnauthenticatedAnswers(limiter, metrics);
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
-                    new BindingHandler(responder, natDiscovery), limiter);
+                    new BindingHandler(responder, natDiscovery, unauthenticated), unauthenticated);
             Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics, config.limits());
             listeners.legacyChannelNumbers(relay.legacyChannelNumbers());
             for (ListenerConfig listener : config.listeners()) {

@@ -8,6 +8,7 @@ import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.TransactionId;
+import io.traverse.stun.attr.ChangeRequest;
 import io.traverse.stun.attr.ErrorCodeAttribute;
 import io.traverse.stun.attr.RequestedTransport;
 import io.traverse.stun.codec.StunEncoder;
@@ -42,7 +43,7 @@ class UnauthenticatedRateLimitTest {
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"wrong_realm, 401", "unknown_user, 401", "bad_integrity, 401", "unknown_attribute, 420",
-            "unknown_method, 400"})
+            "unknown_method, 400", "change_request_without_rfc5780, 420"})
     void everyUnauthenticatedAnswerIsLimited(String kind, int code) throws Exception {
         try (TestServer server = TurnFixture.start(dir, Map.of(
                 "auth.unauthenticated-rate-limit.per-second", "1",
@@ -68,6 +69,11 @@ class UnauthenticatedRateLimitTest {
     }
 
     private static byte[] unauthenticated(String kind) throws Exception {
+        if (kind.equals("change_request_without_rfc5780")) {
+            // A Binding asking for RFC 5780 behaviour the server does not offer: 420 (BindingHandler).
+            return StunEncoder.encode(StunMessage.builder(MessageType.request(Method.BINDING), TransactionId.random())
+                    .add(new ChangeRequest(true, true)).build());
+        }
         StunMessage.Builder b = StunMessage.builder(MessageType.request(
                 kind.equals("unknown_method") ? Method.valueOf(0x0FF) : Method.ALLOCATE), TransactionId.random())
                 .add(new RequestedTransport(RequestedTransport.UDP));
