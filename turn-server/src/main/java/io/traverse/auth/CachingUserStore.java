@@ -64,9 +64,12 @@ public final class CachingUserStore implements AutoCloseable {
         }
     }
 
-    /** Settings of the cache; durations at least 1 ms except {@code refreshAfter} (zero: no refresh-ahead). */
+    /**
+     * Settings of the cache; durations at least 1 ms except {@code refreshAfter} (zero: no refresh-ahead). {@code
+     * queryTimeout} bounds a whole query, connecting included: a store that does not answer in time is down.
+     */
     public record Settings(long maxSize, Duration ttl, Duration negativeTtl, Duration refreshAfter,
-            int lookupsPerSecond, int lookupBurst, Duration retryInterval) {
+            int lookupsPerSecond, int lookupBurst, Duration retryInterval, Duration queryTimeout) {
         public Settings {
             if (maxSize < 0 || lookupsPerSecond < 1 || lookupBurst < 1) {
                 throw new IllegalArgumentException("maxSize >= 0, lookupsPerSecond >= 1, lookupBurst >= 1");
@@ -75,6 +78,7 @@ public final class CachingUserStore implements AutoCloseable {
             Objects.requireNonNull(negativeTtl, "negativeTtl");
             Objects.requireNonNull(refreshAfter, "refreshAfter");
             Objects.requireNonNull(retryInterval, "retryInterval");
+            Objects.requireNonNull(queryTimeout, "queryTimeout");
         }
     }
 
@@ -246,6 +250,7 @@ public final class CachingUserStore implements AutoCloseable {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
+        result = result.orTimeout(settings.queryTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         return result.handle((value, error) -> {
             long at = ticker.read();
             if (error == null) {

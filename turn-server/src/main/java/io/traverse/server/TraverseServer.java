@@ -278,7 +278,7 @@ public final class TraverseServer implements AutoCloseable {
                 UserStores.open(store.url(), password, store.timeout(), store.poolSize()),
                 new CachingUserStore.Settings(auth.credentialCache().maxSize(), auth.credentialCache().ttl(),
                         store.negativeTtl(), store.refreshAfter(), store.lookupsPerSecond(), store.lookupBurst(),
-                        store.retryInterval()));
+                        store.retryInterval(), store.timeout()));
         credentials.attachStore(cached);
         metrics.bindCredentialStore(cached);
         LOG.info("credential store {}", cached.store().describe());

@@ -60,6 +60,9 @@ public final class RedisConnector implements AutoCloseable {
                 .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 .build());
+        // Connect now, off the caller's thread: the first connection also initialises Lettuce (threads, hundreds of
+        // classes), which must not happen on a Traverse event loop during a client's request.
+        CompletableFuture.runAsync(this::connection);
     }
 
     /**

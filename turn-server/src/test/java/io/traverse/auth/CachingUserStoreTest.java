@@ -39,7 +39,8 @@ class CachingUserStoreTest {
 
     private CachingUserStore cache(int perSecond, int burst) {
         return new CachingUserStore(store,
-                new CachingUserStore.Settings(1000, TTL, NEGATIVE_TTL, REFRESH, perSecond, burst, RETRY),
+                new CachingUserStore.Settings(1000, TTL, NEGATIVE_TTL, REFRESH, perSecond, burst, RETRY,
+                        Duration.ofSeconds(5)),
                 nanos::get, Runnable::run);
     }
 
