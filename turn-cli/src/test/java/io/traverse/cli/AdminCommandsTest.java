@@ -209,4 +209,39 @@ class AdminCommandsTest {
         assertEquals(1, noServer.exitCode(), noServer.toString());
         assertTrue(noServer.err().contains("admin endpoint http://127.0.0.1:1"), noServer.err());
     }
+
+    private static java.net.http.HttpResponse<String> http(String method, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.adminUrl() + path)).header("Authorization", "Bearer " + TOKEN)
+                .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theApiRefusesWhatItDoesNotDoWithItsCause() throws Exception {
+        var all = http("DELETE", "/admin/sessions");
+        assertEquals(400, all.statusCode());
+        assertEquals("say which sessions to end: user=U or client=IP", JSON.readTree(all.body()).get("error").asText());
+        assertEquals(405, http("PUT", "/admin/status").statusCode());
+        assertEquals(405, http("GET", "/admin/reload").statusCode());
+        assertEquals(404, http("GET", "/admin/nothing").statusCode());
+        var badId = http("DELETE", "/admin/sessions/12x");
+        assertEquals(400, badId.statusCode());
+        assertEquals("session id: not a number: 12x", JSON.readTree(badId.body()).get("error").asText());
+        assertEquals("application/json", http("GET", "/admin/status").headers().firstValue("Content-Type").orElse(""));
+    }
+
+    @Test
+    void disconnectByClientIpEndsThatClientsAllocations() throws Exception {
+        try (Allocated erin = allocated("alice", Transport.UDP)) {
+            String client = "127.0.0.1";
+            int before = JSON.readTree(cli("sessions", "--client", client, "--json").out()).get("total").asInt();
+            assertTrue(before >= 1);
+            var ended = http("DELETE", "/admin/sessions?client=" + client);
+            assertEquals(200, ended.statusCode(), ended.body());
+            assertEquals(before, JSON.readTree(ended.body()).get("ended").asInt());
+            TurnErrorException e = assertThrows(TurnErrorException.class, () -> erin.client().refresh(600));
+            assertEquals(437, e.code());
+        }
+    }
 }
