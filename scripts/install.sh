@@ -10,6 +10,7 @@
 #   /etc/traverse/users                     empty users file, only if absent (0600, owner traverse)
 #   /etc/traverse/rest-secrets              32 random bytes, base64, only if absent (0600, owner traverse)
 #   /etc/systemd/system/traverse.service    the unit from systemd/traverse.service
+#   /etc/sysctl.d/60-traverse.conf          UDP socket buffer caps (8 MiB), only if absent
 #   /usr/local/bin/turn-cli                 symlink to /opt/traverse/bin/turn-cli
 #
 # Program files are replaced when their content changed; configuration and secrets are never overwritten,
@@ -43,6 +44,8 @@ SERVER_DIR="${TRAVERSE_SERVER_JAR_DIR:-$ROOT/turn-server/target}"
 CLI_DIR="${TRAVERSE_CLI_JAR_DIR:-$ROOT/turn-cli/target}"
 CONFIG_TEMPLATE="${TRAVERSE_CONFIG_TEMPLATE:-$ROOT/conf/traverse.yaml}"
 UNIT_SOURCE="$ROOT/systemd/traverse.service"
+SYSCTL_SOURCE="$ROOT/systemd/60-traverse.conf"
+SYSCTL_FILE=/etc/sysctl.d/60-traverse.conf
 
 say() { printf 'install: %s\n' "$*"; }
 warn() { printf 'install: warning: %s\n' "$*" >&2; }
@@ -267,6 +270,15 @@ install_file "$UNIT_SOURCE" "$unit" 0644
 if $live && [[ "$before" != "$(cat "$unit")" ]] && [[ -d /run/systemd/system ]]; then
     systemctl daemon-reload
     say "ran systemctl daemon-reload"
+fi
+
+# ---- kernel socket buffer caps (never overwritten; applied at boot) ----------------------------------
+if [[ -e "$D$SYSCTL_FILE" ]]; then
+    say "kept existing $SYSCTL_FILE"
+else
+    mkdir -p "$D$(dirname "$SYSCTL_FILE")"
+    install -m 0644 "$SYSCTL_SOURCE" "$D$SYSCTL_FILE"
+    say "installed $SYSCTL_FILE (UDP buffer caps; apply now with: sysctl --system)"
 fi
 
 say "done. Start with: systemctl enable --now traverse.service"

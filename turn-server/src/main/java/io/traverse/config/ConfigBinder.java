@@ -58,13 +58,14 @@ final class ConfigBinder {
         TransportProtocol protocol = b.required(m, "protocol", b.enumOf(TransportProtocol.class));
         InetAddress address = b.required(m, "address", b::address);
         Integer port = b.value(m, "port", null, false, b::integer);
+        int socketBuffer = b.value(m, "socket-buffer", 0, false, b::byteSize);
         m.finish();
         if (protocol == null || address == null) {
             b.markFailed(path);
             return null;
         }
         int p = port != null ? port : protocol.defaultPort();
-        return b.construct(path, () -> new ListenerConfig(protocol, address, p), null);
+        return b.construct(path, () -> new ListenerConfig(protocol, address, p, socketBuffer), null);
     }
 
     private RelayConfig relay(MapReader m) {
@@ -77,9 +78,10 @@ final class ConfigBinder {
         int maxAllocations = b.value(m, "max-allocations", d.maxAllocations(), false, b::integer);
         int perUser = b.value(m, "max-allocations-per-user", d.maxAllocationsPerUser(), false, b::integer);
         boolean dontFragment = b.value(m, "dont-fragment", d.dontFragment(), false, b::bool);
+        int socketBuffer = b.value(m, "socket-buffer", d.socketBuffer(), false, b::byteSize);
         m.finish();
         return b.construct("relay", () -> new RelayConfig(addresses, portRange, lifetime, permission, channel,
-                maxAllocations, perUser, dontFragment), d);
+                maxAllocations, perUser, dontFragment, socketBuffer), d);
     }
 
     private RelayAddress relayAddress(String path, YamlNode node) {

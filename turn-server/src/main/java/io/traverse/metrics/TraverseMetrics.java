@@ -70,6 +70,11 @@ public final class TraverseMetrics {
     public static final String AUTH_FAILED = "traverse.auth.failed";
     /** Counter: TLS/DTLS handshakes, tags {@code protocol} ({@code tls}, {@code dtls}), {@code outcome}. */
     public static final String HANDSHAKES = "traverse.handshakes";
+    /**
+     * Function counter: UDP datagrams the kernel dropped, from {@code /proc/net/snmp[6]}, tags {@code family}
+     * ({@code ipv4}, {@code ipv6}) and {@code kind} ({@code rcvbuf}, {@code sndbuf}, {@code in}). Linux only.
+     */
+    public static final String UDP_KERNEL_ERRORS = "traverse.udp.kernel.errors";
 
     // ------------------------------------------------------------------------------------ tags
 
@@ -81,6 +86,7 @@ public final class TraverseMetrics {
     public static final String TAG_FAMILY = "family";
     public static final String TAG_PROTOCOL = "protocol";
     public static final String TAG_OUTCOME = "outcome";
+    public static final String TAG_KIND = "kind";
 
     /** The tag value for anything outside a tag's known set. */
     public static final String OTHER = "other";
@@ -133,6 +139,8 @@ public final class TraverseMetrics {
     }
 
     private final MeterRegistry registry;
+    /** Held here because the registry holds its function counters' state weakly. */
+    private final KernelUdpCounters kernelUdp = new KernelUdpCounters(java.nio.file.Path.of("/proc/net"));
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
     private final Counter packetsToPeer;
     private final Counter packetsToClient;
@@ -162,6 +170,7 @@ public final class TraverseMetrics {
 
     public TraverseMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        kernelUdp.register(registry);
         for (DropReason reason : DropReason.values()) {
             dropped.put(reason, Counter.builder(PACKETS_DROPPED)
                     .description("Packets dropped without an answer, by reason")

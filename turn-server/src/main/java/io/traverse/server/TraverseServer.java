@@ -21,6 +21,7 @@ import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.auth.SecurityFeature;
 import io.traverse.transport.CertificateStore;
 import io.traverse.transport.CertificateStoreException;
+import io.traverse.transport.DatagramSockets;
 import io.traverse.transport.IoTransport;
 import io.traverse.transport.Listeners;
 import io.traverse.transport.RelaySockets;
@@ -138,19 +139,20 @@ public final class TraverseServer implements AutoCloseable {
             TurnService[] turnRef = new TurnService[1];
             TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> turnRef[0].policy(), responder, clock,
                     metrics);
-            AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), tcpRelay,
+            AllocateHandler allocate = new AllocateHandler(registry, new RelaySockets(io, clock, metrics, relay.socketBuffer()), tcpRelay,
                     families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);
             turn = new TurnService(authenticator, registry, policy, clock, metrics, responder, allocate, tcpRelay);
             turnRef[0] = turn;
             NatDiscovery natDiscovery = new NatDiscovery();
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
                     new BindingHandler(responder, natDiscovery));
-            Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics);
+            Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics,
+                    relay.socketBuffer());
             for (ListenerConfig listener : config.listeners()) {
                 InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
                 switch (listener.protocol()) {
                     case UDP: {
-                        List<Channel> udp = listeners.bindUdp(address);
+                        List<Channel> udp = listeners.bindUdp(address, socketBuffer(listener, relay));
                         channels.addAll(udp);
                         bound.add(new BoundListener(listener.protocol(), (InetSocketAddress) udp.get(0).localAddress()));
                         break;
@@ -168,7 +170,8 @@ public final class TraverseServer implements AutoCloseable {
                         break;
                     }
                     case DTLS: {
-                        List<Channel> dtls = listeners.bindDtls(address, certificates, config.tls());
+                        List<Channel> dtls = listeners.bindDtls(address, certificates, config.tls(),
+                                socketBuffer(listener, relay));
                         channels.addAll(dtls);
                         bound.add(new BoundListener(listener.protocol(), (InetSocketAddress) dtls.get(0).localAddress()));
                         break;
@@ -201,12 +204,19 @@ public final class TraverseServer implements AutoCloseable {
                     IpAddresses.format(family.advertised()), relay.portRange().min(),
                     relay.portRange().max());
         }
+        DatagramSockets.warnIfKernelCaps(config.listeners().stream()
+                .mapToInt(listener -> socketBuffer(listener, relay)).reduce(relay.socketBuffer(), Math::max));
         LOG.info("Traverse started: {} event loops, I/O {}", loops, io.name().toLowerCase(Locale.ROOT));
         if (certificates != null) {
             certificates.start();
         }
         return new TraverseServer(group, io, channels, List.copyOf(bound), registry, credentialFiles,
                 List.copyOf(families), turn, drain, certificates);
+    }
+
+    /** A listener's own {@code socket-buffer}, else {@code relay.socket-buffer}. */
+    private static int socketBuffer(ListenerConfig listener, RelayConfig relay) {
+        return listener.socketBuffer() != 0 ? listener.socketBuffer() : relay.socketBuffer();
     }
 
     /**

@@ -7,10 +7,9 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
+import io.traverse.config.RelayConfig;
 import io.traverse.config.TlsConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
@@ -41,9 +40,17 @@ public final class Listeners {
     private final AllocationRegistry registry;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
+    private final int socketBuffer;
 
     public Listeners(IoTransport io, EventLoopGroup group, StunHandler dispatcher, AllocationRegistry registry,
             TurnClock clock, TraverseMetrics metrics) {
+        this(io, group, dispatcher, registry, clock, metrics, RelayConfig.DEFAULT_SOCKET_BUFFER);
+    }
+
+    /** @param socketBuffer SO_RCVBUF/SO_SNDBUF of datagram listeners bound without their own size */
+    public Listeners(IoTransport io, EventLoopGroup group, StunHandler dispatcher, AllocationRegistry registry,
+            TurnClock clock, TraverseMetrics metrics, int socketBuffer) {
+        this.socketBuffer = socketBuffer;
         this.io = io;
         this.group = group;
         this.dispatcher = dispatcher;
@@ -63,7 +70,12 @@ public final class Listeners {
      * @return the bound channels (all on the same local address)
      */
     public List<Channel> bindUdp(InetSocketAddress address) throws InterruptedException {
-        return bindDatagram(address, () -> new UdpServerHandler(dispatcher, newRelay(), metrics));
+        return bindUdp(address, socketBuffer);
+    }
+
+    /** {@link #bindUdp(InetSocketAddress)} with SO_RCVBUF/SO_SNDBUF of {@code socketBuffer} bytes. */
+    public List<Channel> bindUdp(InetSocketAddress address, int socketBuffer) throws InterruptedException {
+        return bindDatagram(address, socketBuffer, () -> new UdpServerHandler(dispatcher, newRelay(), metrics));
     }
 
     /**
@@ -77,10 +89,16 @@ public final class Listeners {
      */
     public List<Channel> bindDtls(InetSocketAddress address, CertificateStore certificates, TlsConfig tls)
             throws InterruptedException {
+        return bindDtls(address, certificates, tls, socketBuffer);
+    }
+
+    /** {@link #bindDtls(InetSocketAddress, CertificateStore, TlsConfig)} with buffers of {@code socketBuffer}. */
+    public List<Channel> bindDtls(InetSocketAddress address, CertificateStore certificates, TlsConfig tls,
+            int socketBuffer) throws InterruptedException {
         DtlsListener dtls = new DtlsListener(certificates, tls);
         List<Channel> channels;
         try {
-            channels = bindDatagram(address,
+            channels = bindDatagram(address, socketBuffer,
                     () -> new DtlsServerHandler(dtls, dispatcher, newRelay(), registry, clock, metrics));
         } catch (RuntimeException | InterruptedException e) {
             dtls.executor().shutdownNow();
@@ -90,7 +108,7 @@ public final class Listeners {
         return channels;
     }
 
-    private List<Channel> bindDatagram(InetSocketAddress address, Supplier<ChannelHandler> handler)
+    private List<Channel> bindDatagram(InetSocketAddress address, int socketBuffer, Supplier<ChannelHandler> handler)
             throws InterruptedException {
         List<Channel> channels = new ArrayList<>();
         InetSocketAddress bindTo = address;
@@ -100,16 +118,9 @@ public final class Listeners {
                         .group((io.netty.channel.EventLoop) loop)
                         .channelFactory(() -> io.newDatagramChannel(address.getAddress()))
                         .handler(handler.get());
+                DatagramSockets.configure(b, io, address.getAddress(), socketBuffer);
                 if (io == IoTransport.EPOLL) {
-                    b.option(IoTransport.SO_REUSEPORT, true)
-                            .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                            .option(ChannelOption.RECVBUF_ALLOCATOR,
-                                    new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
-                    if (address.getAddress() instanceof Inet6Address) {
-                        b.option(IoTransport.IPV6_V6ONLY, 1);
-                    }
-                } else {
-                    b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536));
+                    b.option(IoTransport.SO_REUSEPORT, true);
                 }
                 Channel channel = b.bind(bindTo).sync().channel();
                 channels.add(channel);

@@ -107,6 +107,7 @@ class InstallScriptTest {
     void installsTheLayout() throws Exception {
         install().assertSuccess();
         assertEquals(List.of(
+                "/etc/sysctl.d/60-traverse.conf",
                 "/etc/systemd/system/traverse.service",
                 "/etc/traverse/rest-secrets",
                 "/etc/traverse/traverse.yaml",
@@ -297,8 +298,8 @@ class InstallScriptTest {
 
         uninstall().assertSuccess();
 
-        assertEquals(List.of("/etc/traverse/rest-secrets", "/etc/traverse/traverse.yaml", "/etc/traverse/users"),
-                tree());
+        assertEquals(List.of("/etc/sysctl.d/60-traverse.conf", "/etc/traverse/rest-secrets",
+                "/etc/traverse/traverse.yaml", "/etc/traverse/users"), tree());
         assertFalse(Files.exists(installed("/opt/traverse")));
         assertEquals(secret, Files.readString(installed("/etc/traverse/rest-secrets")));
 
