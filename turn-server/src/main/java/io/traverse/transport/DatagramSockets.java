@@ -5,6 +5,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -83,9 +84,10 @@ public final class DatagramSockets {
                 + " docs/operations.md)");
     }
 
+    /** Reads with a stream: {@code Files.readString} trusts the size that /proc reports and returns one byte. */
     private static long readSysctl(String name) {
-        try {
-            return Long.parseLong(Files.readString(SYSCTL.resolve(name), StandardCharsets.US_ASCII).trim());
+        try (InputStream in = Files.newInputStream(SYSCTL.resolve(name))) {
+            return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
         } catch (IOException | NumberFormatException | SecurityException e) {
             return -1;
         }
