@@ -21,7 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
  *     Binding requests (RFC 8489) from SOCKETS sockets, each keeping IN_FLIGHT outstanding; prints
  *     "binding <responses/s> <responses> <seconds>". A request unanswered for 1 s is sent again (counted lost).
  * allocate HOST PORT SECRET SECONDS
- *     Serial allocations from one socket, as a browser does them: Allocate without credentials (401 with a
+ *     Serial allocations, each from a new socket, as a browser does them: Allocate without credentials (401 with a
  *     nonce), Allocate with TURN REST credentials (RFC 8656 §7.2, long-term key, MESSAGE-INTEGRITY), then
  *     Refresh with LIFETIME 0 to delete it; prints "allocate <allocations/s> <allocations> <seconds> <errors>".
  * </pre>
@@ -108,14 +108,15 @@ public final class StunLoad {
         Mac hmac = Mac.getInstance("HmacSHA1");
         hmac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
         String password = Base64.getEncoder().encodeToString(hmac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
-        try (DatagramSocket ch = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0))) {
-            ch.connect(server);
-            ch.setSoTimeout(1000);
-            long start = System.nanoTime();
-            long end = start + (long) (seconds * 1e9);
-            long done = 0;
-            long errors = 0;
-            while (System.nanoTime() < end) {
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long done = 0;
+        long errors = 0;
+        while (System.nanoTime() < end) {
+            // A new socket (5-tuple) per allocation, as each browser's candidate has its own.
+            try (DatagramSocket ch = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0))) {
+                ch.connect(server);
+                ch.setSoTimeout(1000);
                 // 1. Allocate without credentials: 401 with REALM and NONCE.
                 byte[][] realmNonce = new byte[2][];
                 Msg r1 = exchange(ch, new Msg(0x0003).requestedTransport());
@@ -142,9 +143,9 @@ public final class StunLoad {
                 }
                 done++;
             }
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            System.out.printf("allocate %.0f %d %.2f errors %d%n", done / elapsed, done, elapsed, errors);
         }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        System.out.printf("allocate %.0f %d %.2f errors %d%n", done / elapsed, done, elapsed, errors);
     }
 
     /** Sends {@code request} and waits up to 1 s for its response (null when none came). */
