@@ -4,7 +4,7 @@
 #   scripts/install.sh [--build | --no-build]
 #
 #   /opt/traverse/bin/{traverse,turn-cli}   launchers (exec java -jar ...)
-#   /opt/traverse/lib/server/               traverse-server.jar + lib/ (its manifest Class-Path)
+#   /opt/traverse/lib/server/               traverse-server.jar + lib/ (its manifest Class-Path) + jvm.options
 #   /opt/traverse/lib/cli/                  turn-cli.jar + lib/
 #   /etc/traverse/traverse.yaml             from conf/traverse.yaml, only if absent (auth paths rewritten)
 #   /etc/traverse/users                     empty users file, only if absent (0600, owner traverse)
@@ -183,6 +183,7 @@ fi
 # ---- program files -----------------------------------------------------------------------------------
 D="$DESTDIR"
 install_file "$SERVER_DIR/traverse-server.jar" "$D$PREFIX/lib/server/traverse-server.jar" 0644
+install_file "$ROOT/conf/jvm.options" "$D$PREFIX/lib/server/jvm.options" 0644
 sync_dir "$SERVER_DIR/lib" "$D$PREFIX/lib/server/lib"
 install_file "$CLI_DIR/turn-cli.jar" "$D$PREFIX/lib/cli/turn-cli.jar" 0644
 sync_dir "$CLI_DIR/lib" "$D$PREFIX/lib/cli/lib"
@@ -191,10 +192,11 @@ install_content "$D$PREFIX/bin/traverse" 0755 <<LAUNCHER
 #!/bin/sh
 # Traverse server launcher, installed by scripts/install.sh.
 # exec: the JVM must *be* this process, so systemd's MAINPID (Type=notify, NotifyAccess=main) is the JVM.
-# JAVA_OPTS (e.g. -Xmx, from /etc/traverse/traverse.env via the unit) is split on whitespace.
+# The shipped flags are in $PREFIX/lib/server/jvm.options; JAVA_OPTS (e.g. -Xmx, from /etc/traverse/traverse.env via
+# the unit) comes after them, so it wins, and is split on whitespace.
 if [ -n "\${JAVA_HOME:-}" ]; then JAVA="\$JAVA_HOME/bin/java"; else JAVA=java; fi
 # shellcheck disable=SC2086
-exec "\$JAVA" -XX:+ExitOnOutOfMemoryError \${JAVA_OPTS:-} -jar $PREFIX/lib/server/traverse-server.jar "\$@"
+exec "\$JAVA" -XX:+ExitOnOutOfMemoryError @$PREFIX/lib/server/jvm.options \${JAVA_OPTS:-} -jar $PREFIX/lib/server/traverse-server.jar "\$@"
 LAUNCHER
 
 install_content "$D$PREFIX/bin/turn-cli" 0755 <<LAUNCHER
