@@ -4,12 +4,13 @@
 #   scripts/install.sh [--build | --no-build]
 #
 #   /opt/traverse/bin/{traverse,turn-cli}   launchers (exec java -jar ...)
-#   /opt/traverse/lib/server/               traverse-server.jar + lib/ (its manifest Class-Path)
+#   /opt/traverse/lib/server/               traverse-server.jar + lib/ (its manifest Class-Path) + jvm.options
 #   /opt/traverse/lib/cli/                  turn-cli.jar + lib/
 #   /etc/traverse/traverse.yaml             from conf/traverse.yaml, only if absent (auth paths rewritten)
 #   /etc/traverse/users                     empty users file, only if absent (0600, owner traverse)
 #   /etc/traverse/rest-secrets              32 random bytes, base64, only if absent (0600, owner traverse)
 #   /etc/systemd/system/traverse.service    the unit from systemd/traverse.service
+#   /etc/sysctl.d/60-traverse.conf          UDP socket buffer caps (8 MiB), only if absent
 #   /usr/local/bin/turn-cli                 symlink to /opt/traverse/bin/turn-cli
 #
 # Program files are replaced when their content changed; configuration and secrets are never overwritten,
@@ -43,6 +44,8 @@ SERVER_DIR="${TRAVERSE_SERVER_JAR_DIR:-$ROOT/turn-server/target}"
 CLI_DIR="${TRAVERSE_CLI_JAR_DIR:-$ROOT/turn-cli/target}"
 CONFIG_TEMPLATE="${TRAVERSE_CONFIG_TEMPLATE:-$ROOT/conf/traverse.yaml}"
 UNIT_SOURCE="$ROOT/systemd/traverse.service"
+SYSCTL_SOURCE="$ROOT/systemd/60-traverse.conf"
+SYSCTL_FILE=/etc/sysctl.d/60-traverse.conf
 
 say() { printf 'install: %s\n' "$*"; }
 warn() { printf 'install: warning: %s\n' "$*" >&2; }
@@ -180,6 +183,7 @@ fi
 # ---- program files -----------------------------------------------------------------------------------
 D="$DESTDIR"
 install_file "$SERVER_DIR/traverse-server.jar" "$D$PREFIX/lib/server/traverse-server.jar" 0644
+install_file "$ROOT/conf/jvm.options" "$D$PREFIX/lib/server/jvm.options" 0644
 sync_dir "$SERVER_DIR/lib" "$D$PREFIX/lib/server/lib"
 install_file "$CLI_DIR/turn-cli.jar" "$D$PREFIX/lib/cli/turn-cli.jar" 0644
 sync_dir "$CLI_DIR/lib" "$D$PREFIX/lib/cli/lib"
@@ -188,10 +192,11 @@ install_content "$D$PREFIX/bin/traverse" 0755 <<LAUNCHER
 #!/bin/sh
 # Traverse server launcher, installed by scripts/install.sh.
 # exec: the JVM must *be* this process, so systemd's MAINPID (Type=notify, NotifyAccess=main) is the JVM.
-# JAVA_OPTS (e.g. -Xmx, from /etc/traverse/traverse.env via the unit) is split on whitespace.
+# The shipped flags are in $PREFIX/lib/server/jvm.options; JAVA_OPTS (e.g. -Xmx, from /etc/traverse/traverse.env via
+# the unit) comes after them, so it wins, and is split on whitespace.
 if [ -n "\${JAVA_HOME:-}" ]; then JAVA="\$JAVA_HOME/bin/java"; else JAVA=java; fi
 # shellcheck disable=SC2086
-exec "\$JAVA" -XX:+ExitOnOutOfMemoryError \${JAVA_OPTS:-} -jar $PREFIX/lib/server/traverse-server.jar "\$@"
+exec "\$JAVA" -XX:+ExitOnOutOfMemoryError @$PREFIX/lib/server/jvm.options \${JAVA_OPTS:-} -jar $PREFIX/lib/server/traverse-server.jar "\$@"
 LAUNCHER
 
 install_content "$D$PREFIX/bin/turn-cli" 0755 <<LAUNCHER
@@ -267,6 +272,15 @@ install_file "$UNIT_SOURCE" "$unit" 0644
 if $live && [[ "$before" != "$(cat "$unit")" ]] && [[ -d /run/systemd/system ]]; then
     systemctl daemon-reload
     say "ran systemctl daemon-reload"
+fi
+
+# ---- kernel socket buffer caps (never overwritten; applied at boot) ----------------------------------
+if [[ -e "$D$SYSCTL_FILE" ]]; then
+    say "kept existing $SYSCTL_FILE"
+else
+    mkdir -p "$D$(dirname "$SYSCTL_FILE")"
+    install -m 0644 "$SYSCTL_SOURCE" "$D$SYSCTL_FILE"
+    say "installed $SYSCTL_FILE (UDP buffer caps; apply now with: sysctl --system)"
 fi
 
 say "done. Start with: systemctl enable --now traverse.service"

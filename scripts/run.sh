@@ -16,4 +16,5 @@ done
 if [ "$has_config" = false ]; then
   set -- --config "$root/conf/traverse.yaml" "$@"
 fi
-exec java ${TRAVERSE_JAVA_OPTS:-} -jar "$jar" "$@"
+# The shipped launcher flags (conf/jvm.options), then TRAVERSE_JAVA_OPTS, which win.
+exec java @"$root/conf/jvm.options" ${TRAVERSE_JAVA_OPTS:-} -jar "$jar" "$@"

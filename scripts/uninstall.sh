@@ -5,8 +5,8 @@
 #
 # Stops and disables traverse.service (live system, systemd running), then removes the unit,
 # /opt/traverse/{bin,lib} as installed, and the /usr/local/bin/turn-cli symlink if it points to ours.
-# /etc/traverse (configuration, users, REST secret) is kept unless --purge, which also deletes the
-# `traverse` system user. DESTDIR works as for install.sh; without it this must run as root.
+# /etc/traverse (configuration, users, REST secret) and /etc/sysctl.d/60-traverse.conf are kept unless
+# --purge, which also deletes the `traverse` system user. DESTDIR works as for install.sh; without it this must run as root.
 set -euo pipefail
 
 DESTDIR="${DESTDIR:-}"
@@ -16,6 +16,7 @@ CONF_DIR=/etc/traverse
 UNIT=/etc/systemd/system/traverse.service
 CLI_LINK=/usr/local/bin/turn-cli
 SERVICE_USER=traverse
+SYSCTL_FILE=/etc/sysctl.d/60-traverse.conf
 
 say() { printf 'uninstall: %s\n' "$*"; }
 die() { printf 'uninstall: error: %s\n' "$*" >&2; exit 1; }
@@ -73,6 +74,10 @@ if $purge; then
     if [[ -d "$D$CONF_DIR" ]]; then
         rm -rf "$D$CONF_DIR"
         say "purged $CONF_DIR"
+    fi
+    if [[ -f "$D$SYSCTL_FILE" ]]; then
+        rm -f "$D$SYSCTL_FILE"
+        say "purged $SYSCTL_FILE (the running kernel keeps its values until reboot)"
     fi
     if $live && getent passwd "$SERVICE_USER" >/dev/null; then
         userdel "$SERVICE_USER"

@@ -292,6 +292,23 @@ final class Binder {
         return null;
     }
 
+    /** A byte size: an integer number of bytes or a string in {@link ByteSizes} syntax ({@code 8m}). */
+    Integer byteSize(String path, YamlNode n) {
+        if (n instanceof YamlNode.Scalar && ((YamlNode.Scalar) n).value() instanceof BigInteger) {
+            return integer(path, n);
+        }
+        if (n instanceof YamlNode.Scalar && ((YamlNode.Scalar) n).value() instanceof String) {
+            try {
+                return ByteSizes.parse((String) ((YamlNode.Scalar) n).value());
+            } catch (IllegalArgumentException e) {
+                report(path, n, e.getMessage());
+                return null;
+            }
+        }
+        report(path, n, "must be " + ByteSizes.EXPECTED + ", got " + n.describe());
+        return null;
+    }
+
     /** YAML 1.1 reads {@code 010} as octal 8; a configuration should not depend on that. */
     private boolean isOctalLooking(String path, YamlNode.Scalar s) {
         if (s.text().matches("[-+]?0[0-9_]+")) {

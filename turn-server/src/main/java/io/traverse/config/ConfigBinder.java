@@ -71,13 +71,14 @@ final class ConfigBinder {
         TransportProtocol protocol = b.required(m, "protocol", b.enumOf(TransportProtocol.class));
         InetAddress address = b.required(m, "address", b::address);
         Integer port = b.value(m, "port", null, false, b::integer);
+        int socketBuffer = b.value(m, "socket-buffer", 0, false, b::byteSize);
         m.finish();
         if (protocol == null || address == null) {
             b.markFailed(path);
             return null;
         }
         int p = port != null ? port : protocol.defaultPort();
-        return b.construct(path, () -> new ListenerConfig(protocol, address, p), null);
+        return b.construct(path, () -> new ListenerConfig(protocol, address, p, socketBuffer), null);
     }
 
     private RelayConfig relay(MapReader m) {
@@ -93,9 +94,10 @@ final class ConfigBinder {
         int channels = b.value(m, "max-channels-per-allocation", d.maxChannelsPerAllocation(), false, b::integer);
         int perIp = b.value(m, "max-allocations-per-ip", d.maxAllocationsPerIp(), false, b::integer);
         boolean legacyChannels = b.value(m, "legacy-channel-numbers", d.legacyChannelNumbers(), false, b::bool);
+        int socketBuffer = b.value(m, "socket-buffer", d.socketBuffer(), false, b::byteSize);
         m.finish();
         return b.construct("relay", () -> new RelayConfig(addresses, portRange, lifetime, permission, channel,
-                maxAllocations, perUser, dontFragment, channels, perIp, legacyChannels), d);
+                maxAllocations, perUser, dontFragment, channels, perIp, legacyChannels, socketBuffer), d);
     }
 
     private RelayAddress relayAddress(String path, YamlNode node) {

@@ -13,14 +13,28 @@ import java.util.Locale;
  * @param protocol transport
  * @param address  local IP address to bind; {@code 0.0.0.0} / {@code ::} for all addresses of a family
  * @param port     local port 0..65535; 0 binds an ephemeral port (tests)
+ * @param socketBuffer SO_RCVBUF and SO_SNDBUF of a UDP or DTLS listener's sockets in bytes
+ *                 ({@link RelayConfig#MIN_SOCKET_BUFFER}..{@link RelayConfig#MAX_SOCKET_BUFFER}), or 0 for
+ *                 {@code relay.socket-buffer}; only in the mapping form, and not for TCP/TLS
  */
-public record ListenerConfig(TransportProtocol protocol, InetAddress address, int port) {
+public record ListenerConfig(TransportProtocol protocol, InetAddress address, int port, int socketBuffer) {
+
+    /** A listener with the default socket buffer ({@code relay.socket-buffer}). */
+    public ListenerConfig(TransportProtocol protocol, InetAddress address, int port) {
+        this(protocol, address, port, 0);
+    }
 
     public ListenerConfig {
         Validator v = new Validator();
         v.notNull("protocol", protocol);
         v.unicast("address", address);
         v.range("port", port, 0, 65535);
+        if (socketBuffer != 0) {
+            v.range("socket-buffer", socketBuffer, RelayConfig.MIN_SOCKET_BUFFER, RelayConfig.MAX_SOCKET_BUFFER);
+            if (protocol != null && protocol.isStream()) {
+                v.add("socket-buffer", "applies to udp and dtls listeners only, got " + protocol.configName());
+            }
+        }
         v.done();
     }
 

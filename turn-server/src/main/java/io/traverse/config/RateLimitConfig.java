@@ -16,9 +16,13 @@ public record RateLimitConfig(int perSecond, int burst) {
         v.done();
     }
 
-    /** 50 per second, burst 200. */
+    /**
+     * 200 per second, burst 1000: an office of 200 browsers behind one NAT that start calls at the same moment,
+     * each gathering up to 5 relay candidates (one 401 each), is never refused; an attacker spoofing one
+     * victim's address still gets at most 200 small 401s a second sent to it.
+     */
     public static RateLimitConfig defaults() {
-        return new RateLimitConfig(50, 200);
+        return new RateLimitConfig(200, 1000);
     }
 
     /** False when {@code per-second} is 0. */

@@ -87,6 +87,11 @@ public final class TraverseMetrics {
     public static final String LIMIT_REFUSALS = "traverse.limit.refusals";
     /** Gauge: client stream connections (TCP and TLS) open now. */
     public static final String STREAM_CONNECTIONS = "traverse.stream.connections";
+    /**
+     * Function counter: UDP datagrams the kernel dropped, from {@code /proc/net/snmp[6]}, tags {@code family}
+     * ({@code ipv4}, {@code ipv6}) and {@code kind} ({@code rcvbuf}, {@code sndbuf}, {@code in}). Linux only.
+     */
+    public static final String UDP_KERNEL_ERRORS = "traverse.udp.kernel.errors";
 
     // ------------------------------------------------------------------------------------ tags
 
@@ -99,6 +104,7 @@ public final class TraverseMetrics {
     public static final String TAG_PROTOCOL = "protocol";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_LIMIT = "limit";
+    public static final String TAG_KIND = "kind";
 
     /** The tag value for anything outside a tag's known set. */
     public static final String OTHER = "other";
@@ -199,6 +205,8 @@ public final class TraverseMetrics {
     private final MeterRegistry registry;
     private final Map<Limit, Counter> limitRefusals = new EnumMap<>(Limit.class);
     private final AtomicLong streamConnections = new AtomicLong();
+    /** Held here because the registry holds its function counters' state weakly. */
+    private final KernelUdpCounters kernelUdp = new KernelUdpCounters(java.nio.file.Path.of("/proc/net"));
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
     private final Counter packetsToPeer;
     private final Counter packetsToClient;
@@ -228,6 +236,7 @@ public final class TraverseMetrics {
 
     public TraverseMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        kernelUdp.register(registry);
         for (DropReason reason : DropReason.values()) {
             dropped.put(reason, Counter.builder(PACKETS_DROPPED)
                     .description("Packets dropped without an answer, by reason")

@@ -25,6 +25,7 @@ import io.traverse.stun.auth.PasswordAlgorithm;
 import io.traverse.stun.auth.SecurityFeature;
 import io.traverse.transport.CertificateStore;
 import io.traverse.transport.CertificateStoreException;
+import io.traverse.transport.DatagramSockets;
 import io.traverse.transport.IoTransport;
 import io.traverse.transport.Listeners;
 import io.traverse.transport.RelaySockets;
@@ -158,8 +159,8 @@ public final class TraverseServer implements AutoCloseable {
             TurnService[] turnRef = new TurnService[1];
             TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> turnRef[0].policy(), responder, clock,
                     metrics, config.limits().tcpRelay());
-            AllocateHandler allocate = allocateRef = new AllocateHandler(registry, new RelaySockets(io, clock, metrics),
-                    tcpRelay, families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);
+            AllocateHandler allocate = allocateRef = new AllocateHandler(registry, new RelaySockets(io, clock, metrics,
+                    relay.socketBuffer()), tcpRelay, families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);
             allocate.channelLimits(relay.maxChannelsPerAllocation(), relay.legacyChannelNumbers(),
                     relay.maxAllocationsPerIp() > 0);
             if (config.cluster().enabled()) {
@@ -176,13 +177,14 @@ public final class TraverseServer implements AutoCloseable {
             UnauthenticatedAnswers unauthenticated = new UnauthenticatedAnswers(limiter, metrics);
             StunDispatcher dispatcher = new StunDispatcher(metrics, responder, turn,
                     new BindingHandler(responder, natDiscovery, unauthenticated), unauthenticated);
-            Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics, config.limits());
+            Listeners listeners = new Listeners(io, group, dispatcher, registry, clock, metrics, config.limits(),
+                    relay.socketBuffer());
             listeners.legacyChannelNumbers(relay.legacyChannelNumbers());
             for (ListenerConfig listener : config.listeners()) {
                 InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
                 switch (listener.protocol()) {
                     case UDP: {
-                        List<Channel> udp = listeners.bindUdp(address);
+                        List<Channel> udp = listeners.bindUdp(address, socketBuffer(listener, relay));
                         channels.addAll(udp);
                         bound.add(new BoundListener(listener.protocol(), (InetSocketAddress) udp.get(0).localAddress()));
                         break;
@@ -200,7 +202,8 @@ public final class TraverseServer implements AutoCloseable {
                         break;
                     }
                     case DTLS: {
-                        List<Channel> dtls = listeners.bindDtls(address, certificates, config.tls());
+                        List<Channel> dtls = listeners.bindDtls(address, certificates, config.tls(),
+                                socketBuffer(listener, relay));
                         channels.addAll(dtls);
                         bound.add(new BoundListener(listener.protocol(), (InetSocketAddress) dtls.get(0).localAddress()));
                         break;
@@ -239,6 +242,8 @@ public final class TraverseServer implements AutoCloseable {
                     IpAddresses.format(family.advertised()), relay.portRange().min(),
                     relay.portRange().max());
         }
+        DatagramSockets.warnIfKernelCaps(config.listeners().stream()
+                .mapToInt(listener -> socketBuffer(listener, relay)).reduce(relay.socketBuffer(), Math::max));
         LOG.info("Traverse started: {} event loops, I/O {}", loops, io.name().toLowerCase(Locale.ROOT));
         if (certificates != null) {
             certificates.start();
@@ -343,6 +348,11 @@ public final class TraverseServer implements AutoCloseable {
         CachingUserStore store = userStore;
         return store == null || store.isAvailable() ? null
                 : "credential store " + store.store().describe() + " is down: " + store.failure();
+    }
+
+    /** A listener's own {@code socket-buffer}, else {@code relay.socket-buffer}. */
+    private static int socketBuffer(ListenerConfig listener, RelayConfig relay) {
+        return listener.socketBuffer() != 0 ? listener.socketBuffer() : relay.socketBuffer();
     }
 
     /**

@@ -7,11 +7,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.traverse.config.LimitsConfig;
+import io.traverse.config.RelayConfig;
 import io.traverse.config.TlsConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
@@ -45,9 +44,17 @@ public final class Listeners {
     private final StreamLimits streamLimits;
     private final StreamBackpressure backpressure;
     private final DtlsLimits dtlsLimits;
+    private final int socketBuffer;
 
     public Listeners(IoTransport io, EventLoopGroup group, StunHandler dispatcher, AllocationRegistry registry,
             TurnClock clock, TraverseMetrics metrics, LimitsConfig limits) {
+        this(io, group, dispatcher, registry, clock, metrics, limits, RelayConfig.DEFAULT_SOCKET_BUFFER);
+    }
+
+    /** @param socketBuffer SO_RCVBUF/SO_SNDBUF of datagram listeners bound without their own size */
+    public Listeners(IoTransport io, EventLoopGroup group, StunHandler dispatcher, AllocationRegistry registry,
+            TurnClock clock, TraverseMetrics metrics, LimitsConfig limits, int socketBuffer) {
+        this.socketBuffer = socketBuffer;
         this.io = io;
         this.group = group;
         this.dispatcher = dispatcher;
@@ -82,7 +89,12 @@ public final class Listeners {
      * @return the bound channels (all on the same local address)
      */
     public List<Channel> bindUdp(InetSocketAddress address) throws InterruptedException {
-        return bindDatagram(address, () -> new UdpServerHandler(dispatcher, newRelay(), metrics));
+        return bindUdp(address, socketBuffer);
+    }
+
+    /** {@link #bindUdp(InetSocketAddress)} with SO_RCVBUF/SO_SNDBUF of {@code socketBuffer} bytes. */
+    public List<Channel> bindUdp(InetSocketAddress address, int socketBuffer) throws InterruptedException {
+        return bindDatagram(address, socketBuffer, () -> new UdpServerHandler(dispatcher, newRelay(), metrics));
     }
 
     /**
@@ -96,10 +108,16 @@ public final class Listeners {
      */
     public List<Channel> bindDtls(InetSocketAddress address, CertificateStore certificates, TlsConfig tls)
             throws InterruptedException {
+        return bindDtls(address, certificates, tls, socketBuffer);
+    }
+
+    /** {@link #bindDtls(InetSocketAddress, CertificateStore, TlsConfig)} with buffers of {@code socketBuffer}. */
+    public List<Channel> bindDtls(InetSocketAddress address, CertificateStore certificates, TlsConfig tls,
+            int socketBuffer) throws InterruptedException {
         DtlsListener dtls = new DtlsListener(certificates, tls);
         List<Channel> channels;
         try {
-            channels = bindDatagram(address,
+            channels = bindDatagram(address, socketBuffer,
                     () -> new DtlsServerHandler(dtls, dispatcher, newRelay(), registry, clock, metrics,
                             dtlsLimits));
         } catch (RuntimeException | InterruptedException e) {
@@ -110,7 +128,7 @@ public final class Listeners {
         return channels;
     }
 
-    private List<Channel> bindDatagram(InetSocketAddress address, Supplier<ChannelHandler> handler)
+    private List<Channel> bindDatagram(InetSocketAddress address, int socketBuffer, Supplier<ChannelHandler> handler)
             throws InterruptedException {
         List<Channel> channels = new ArrayList<>();
         InetSocketAddress bindTo = address;
@@ -120,16 +138,9 @@ public final class Listeners {
                         .group((io.netty.channel.EventLoop) loop)
                         .channelFactory(() -> io.newDatagramChannel(address.getAddress()))
                         .handler(handler.get());
+                DatagramSockets.configure(b, io, address.getAddress(), socketBuffer);
                 if (io == IoTransport.EPOLL) {
-                    b.option(IoTransport.SO_REUSEPORT, true)
-                            .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                            .option(ChannelOption.RECVBUF_ALLOCATOR,
-                                    new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
-                    if (address.getAddress() instanceof Inet6Address) {
-                        b.option(IoTransport.IPV6_V6ONLY, 1);
-                    }
-                } else {
-                    b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536));
+                    b.option(IoTransport.SO_REUSEPORT, true);
                 }
                 Channel channel = b.bind(bindTo).sync().channel();
                 channels.add(channel);

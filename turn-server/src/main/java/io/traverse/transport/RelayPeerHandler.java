@@ -15,6 +15,7 @@ import io.traverse.turn.TurnClock;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.SplittableRandom;
 
 /**
  * Peer → client on one relay socket (RFC 8656 §11.5 / §10.3): a datagram from a peer with a permission goes to
@@ -27,6 +28,14 @@ final class RelayPeerHandler extends ChannelInboundHandlerAdapter {
     private final TurnClock clock;
     private final TraverseMetrics metrics;
     private boolean wrote;
+    /**
+     * Transaction IDs of the Data indications sent from this socket, refilled per indication from a
+     * non-cryptographic generator: RFC 8489 §6 wants unpredictable IDs so that responses can be tied to
+     * requests; an indication has no response, and a {@code SecureRandom} plus two arrays per relayed packet
+     * (what {@code TransactionId.random()} costs) is not worth it on the hot path.
+     */
+    private final byte[] indicationId = new byte[TransactionId.LENGTH];
+    private final SplittableRandom ids = new SplittableRandom();
 
     RelayPeerHandler(RelaySession session, TurnClock clock, TraverseMetrics metrics) {
         this.session = session;
@@ -79,8 +88,9 @@ final class RelayPeerHandler extends ChannelInboundHandlerAdapter {
                 }
             } else {
                 out = ctx.alloc().directBuffer(length + 48);
+                nextIndicationId();
                 try {
-                    StunEncoder.encodeDataIndication(TransactionId.random(), peer, payload, out);
+                    StunEncoder.encodeDataIndication(indicationId, peer, payload, out);
                 } catch (RuntimeException e) {
                     // e.g. a datagram too large for a DATA attribute: counted, not relayed, buffer returned.
                     out.release();
@@ -94,6 +104,17 @@ final class RelayPeerHandler extends ChannelInboundHandlerAdapter {
             wrote = true;
         } finally {
             packet.release();
+        }
+    }
+
+    private void nextIndicationId() {
+        long high = ids.nextLong();
+        int low = ids.nextInt();
+        for (int k = 0; k < 8; k++) {
+            indicationId[k] = (byte) (high >>> (56 - 8 * k));
+        }
+        for (int k = 0; k < 4; k++) {
+            indicationId[8 + k] = (byte) (low >>> (24 - 8 * k));
         }
     }
 

@@ -3,9 +3,8 @@ package io.traverse.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.traverse.config.RelayConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.turn.TurnClock;
 import java.net.Inet6Address;
@@ -24,8 +23,15 @@ public final class RelaySockets {
     private final IoTransport io;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
+    private final int socketBuffer;
 
     public RelaySockets(IoTransport io, TurnClock clock, TraverseMetrics metrics) {
+        this(io, clock, metrics, RelayConfig.DEFAULT_SOCKET_BUFFER);
+    }
+
+    /** @param socketBuffer SO_RCVBUF/SO_SNDBUF of each relay socket ({@code relay.socket-buffer}) */
+    public RelaySockets(IoTransport io, TurnClock clock, TraverseMetrics metrics, int socketBuffer) {
+        this.socketBuffer = socketBuffer;
         this.io = io;
         this.clock = clock;
         this.metrics = metrics;
@@ -43,18 +49,9 @@ public final class RelaySockets {
                 .group(session.link().eventLoop())
                 .channelFactory(() -> io.newDatagramChannel(ip))
                 .handler(new RelayPeerHandler(session, clock, metrics));
-        if (io == IoTransport.EPOLL) {
-            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, Listeners.MAX_DATAGRAM)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(Listeners.MAX_DATAGRAM * Listeners.DATAGRAMS_PER_READ));
-            if (ip instanceof Inet6Address) {
-                b.option(IoTransport.IPV6_V6ONLY, 1);
-            }
-            if (dontFragment) {
-                b.option(ip instanceof Inet6Address ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER, PMTUDISC_DO);
-            }
-        } else {
-            b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536));
+        DatagramSockets.configure(b, io, ip, socketBuffer);
+        if (io == IoTransport.EPOLL && dontFragment) {
+            b.option(ip instanceof Inet6Address ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER, PMTUDISC_DO);
         }
         return b.bind(address);
     }

@@ -107,6 +107,7 @@ class InstallScriptTest {
     void installsTheLayout() throws Exception {
         install().assertSuccess();
         assertEquals(List.of(
+                "/etc/sysctl.d/60-traverse.conf",
                 "/etc/systemd/system/traverse.service",
                 "/etc/traverse/rest-secrets",
                 "/etc/traverse/traverse.yaml",
@@ -115,6 +116,7 @@ class InstallScriptTest {
                 "/opt/traverse/bin/turn-cli",
                 "/opt/traverse/lib/cli/lib/picocli.jar",
                 "/opt/traverse/lib/cli/turn-cli.jar",
+                "/opt/traverse/lib/server/jvm.options",
                 "/opt/traverse/lib/server/lib/netty-a.jar",
                 "/opt/traverse/lib/server/lib/netty-b.jar",
                 "/opt/traverse/lib/server/traverse-server.jar",
@@ -137,8 +139,11 @@ class InstallScriptTest {
         String server = Files.readString(installed("/opt/traverse/bin/traverse"));
         assertTrue(server.startsWith("#!/bin/sh\n"), server);
         // exec, so that the JVM is systemd's main process (NotifyAccess=main).
-        assertTrue(server.contains("\nexec \"$JAVA\" -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -jar "
-                + "/opt/traverse/lib/server/traverse-server.jar \"$@\"\n"), server);
+        // The shipped flags from jvm.options first, so that JAVA_OPTS wins.
+        assertTrue(server.contains("\nexec \"$JAVA\" -XX:+ExitOnOutOfMemoryError @/opt/traverse/lib/server/jvm.options"
+                + " ${JAVA_OPTS:-} -jar /opt/traverse/lib/server/traverse-server.jar \"$@\"\n"), server);
+        assertArrayEquals(Files.readAllBytes(ScriptRunner.REPO.resolve("conf/jvm.options")),
+                Files.readAllBytes(installed("/opt/traverse/lib/server/jvm.options")));
         String cli = Files.readString(installed("/opt/traverse/bin/turn-cli"));
         assertTrue(cli.contains("\nexec \"$JAVA\" ${TURN_CLI_JAVA_OPTS:-} -jar /opt/traverse/lib/cli/turn-cli.jar \"$@\"\n"),
                 cli);
@@ -297,8 +302,8 @@ class InstallScriptTest {
 
         uninstall().assertSuccess();
 
-        assertEquals(List.of("/etc/traverse/rest-secrets", "/etc/traverse/traverse.yaml", "/etc/traverse/users"),
-                tree());
+        assertEquals(List.of("/etc/sysctl.d/60-traverse.conf", "/etc/traverse/rest-secrets",
+                "/etc/traverse/traverse.yaml", "/etc/traverse/users"), tree());
         assertFalse(Files.exists(installed("/opt/traverse")));
         assertEquals(secret, Files.readString(installed("/etc/traverse/rest-secrets")));
 

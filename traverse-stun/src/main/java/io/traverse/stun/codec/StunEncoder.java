@@ -79,6 +79,18 @@ public final class StunEncoder {
      *     unresolved; {@code out}'s writer index is then unchanged
      */
     public static void encodeDataIndication(TransactionId tid, InetSocketAddress peer, ByteBuf payload, ByteBuf out) {
+        encodeDataIndication(tid.toBytes(), peer, payload, out);
+    }
+
+    /**
+     * {@link #encodeDataIndication(TransactionId, InetSocketAddress, ByteBuf, ByteBuf)} with the transaction ID
+     * as 12 bytes that the caller may reuse: the relay fills one array per socket for each indication instead
+     * of building a {@link TransactionId} per packet.
+     */
+    public static void encodeDataIndication(byte[] tid, InetSocketAddress peer, ByteBuf payload, ByteBuf out) {
+        if (tid.length != TransactionId.LENGTH) {
+            throw new IllegalArgumentException("a transaction ID has 12 bytes, got " + tid.length);
+        }
         int length = payload.readableBytes();
         AddressAttribute.require(peer);
         if (length > io.traverse.stun.attr.Data.MAX_LENGTH - 24) {
@@ -88,12 +100,10 @@ public final class StunEncoder {
         out.writeShort(DATA_INDICATION);
         out.writeShort(4 + addressLength + 4 + StunWire.pad4(length));
         out.writeInt(StunWire.MAGIC_COOKIE);
-        for (int k = 0; k < TransactionId.LENGTH; k++) {
-            out.writeByte(tid.byteAt(k));
-        }
+        out.writeBytes(tid);
         out.writeShort(AttributeType.XOR_PEER_ADDRESS.code());
         out.writeShort(addressLength);
-        Values.writeAddress(peer, out, tid, true);
+        Values.writeXorAddress(peer, out, tid);
         out.writeShort(AttributeType.DATA.code());
         out.writeShort(length);
         out.writeBytes(payload, payload.readerIndex(), length);

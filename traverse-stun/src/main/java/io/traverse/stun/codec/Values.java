@@ -84,6 +84,19 @@ final class Values {
         out.writeBytes(addr);
     }
 
+    /** An XOR address value (RFC 8489 §14.2) for a transaction ID given as its 12 bytes. */
+    static void writeXorAddress(InetSocketAddress address, ByteBuf out, byte[] tid) {
+        InetAddress ip = address.getAddress();
+        byte[] addr = ip.getAddress();
+        out.writeByte(0);
+        out.writeByte(ip instanceof Inet4Address ? AddressAttribute.FAMILY_IPV4 : AddressAttribute.FAMILY_IPV6);
+        out.writeShort(address.getPort() ^ (StunWire.MAGIC_COOKIE >>> 16));
+        for (int k = 0; k < addr.length; k++) {
+            int mask = k < 4 ? (StunWire.MAGIC_COOKIE >>> (24 - 8 * k)) : tid[k - 4];
+            out.writeByte(addr[k] ^ mask);
+        }
+    }
+
     /** XOR with the magic cookie followed by the transaction ID (RFC 8489 §14.2). */
     private static void xorAddress(byte[] addr, TransactionId tid) {
         for (int k = 0; k < addr.length; k++) {

@@ -187,6 +187,9 @@ class RoundTripTest {
                 StunEncoder.encodeDataIndication(TID, peer, src, out);
                 assertArrayEquals(StunEncoder.encode(m), io.netty.buffer.ByteBufUtil.getBytes(out));
                 assertEquals(1, src.readerIndex());
+                ByteBuf fromBytes = Unpooled.buffer();
+                StunEncoder.encodeDataIndication(TID.toBytes(), peer, src, fromBytes);
+                assertEquals(out, fromBytes, "the byte[] form encodes the same message");
                 assertEquals(m, StunDecoder.decode(out).message());
             }
         }

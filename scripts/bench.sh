@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Traverse vs coturn 4.17.1 (plain and --udp-recvmmsg), one after the other, same loads, same machine, loopback.
+# Prints ONE table: CPU µs per relayed message, loss, idle RSS after the runs, STUN Binding rate, allocation rate.
+#
+# Relay loads use coturn 4.17.1's own turnutils_uclient -y -c (client-to-client through two allocations, RFC 8656
+# channel numbers): every message goes client -> relay -> relay -> client. CPU = utime+stime of the server process
+# (/proc/PID/stat) over the measured run divided by the messages sent (clients x messages). A short warm-up run
+# precedes the measurements of each server. Binding and allocation rates come from scripts/bench/StunLoad.java
+# (16 sockets x 32 Bindings in flight; serial Allocate-401 / Allocate / Refresh(0) from one socket).
+#
+# usage: scripts/bench.sh [quick|full]     quick (default, ~4 min): 100x200/s, 100x1000/s, 200 unpaced
+#                                          full: the quick loads and the same at 2x clients (~8 min)
+# env:   TRAVERSE_JAR (default turn-server/target/traverse-server.jar), TRAVERSE_JAVA_OPTS (extra JVM flags after
+#        conf/jvm.options, the shipped launcher flags), COTURN_BIN (default /opt/coturn-4.17.1/bin),
+#        SERVERS (default "traverse coturn coturn-recvmmsg"), SECONDS_PER_LOAD (default 8)
+# needs: coturn 4.17.1 (shared/tools/build-coturn), a built turn-server (mvn -q -B package -DskipTests)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+mode=${1:-quick}
+coturn_bin=${COTURN_BIN:-/opt/coturn-4.17.1/bin}
+jar="${TRAVERSE_JAR:-$root/turn-server/target/traverse-server.jar}"
+servers=${SERVERS:-traverse coturn coturn-recvmmsg}
+seconds=${SECONDS_PER_LOAD:-8}
+secret=bench-secret
+port=39478
+hz=$(getconf CLK_TCK)
+for tool in turnserver turnutils_uclient; do
+  [ -x "$coturn_bin/$tool" ] || { echo "bench: missing $coturn_bin/$tool (run shared/tools/build-coturn)" >&2; exit 2; }
+done
+[ -f "$jar" ] || (cd "$root" && mvn -q -B package -DskipTests -pl turn-server -am)
+work=$(mktemp -d)
+server_pid=
+trap '[ -z "$server_pid" ] || kill -KILL "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+echo "$secret" >"$work/secrets"
+# Compile the load generator once (the source launcher would recompile it on every run).
+javac -d "$work/classes" "$root/scripts/bench/StunLoad.java"
+stunload() { java -XX:+UseSerialGC -cp "$work/classes" StunLoad "$@"; }
+
+# name clients interval_ms messages: pacing interval 0 = unpaced
+loads=("100x200/s 100 5 $((seconds * 200))" "100x1000/s 100 1 $((seconds * 1000))" "200-unpaced 200 0 2000")
+if [ "$mode" = full ]; then
+  loads+=("200x200/s 200 5 $((seconds * 200))" "200x1000/s 200 1 $((seconds * 1000))" "400-unpaced 400 0 2000")
+fi
+
+start_server() { # name
+  case "$1" in
+    traverse)
+      # shellcheck disable=SC2086
+      java @"$root/conf/jvm.options" ${TRAVERSE_JAVA_OPTS:-} -jar "$jar" --set listeners=udp://127.0.0.1:$port \
+        --realm bench --set auth.rest-secrets-file="$work/secrets" --set relay.addresses=127.0.0.1 \
+        --set peers.allow-loopback-insecure-test-only=true --set admin.enabled=false \
+        --set auth.unauthenticated-rate-limit.per-second=0 --set relay.max-allocations-per-user=100000 \
+        --log-level warn >"$work/$1.log" 2>&1 &
+      ;;
+    coturn|coturn-recvmmsg)
+      local extra=
+      [ "$1" = coturn-recvmmsg ] && extra=--udp-recvmmsg
+      "$coturn_bin/turnserver" -n --no-cli --no-tls --no-dtls --no-tcp --listening-ip=127.0.0.1 \
+        --listening-port=$port --relay-ip=127.0.0.1 --min-port=40000 --max-port=60000 --use-auth-secret \
+        --static-auth-secret="$secret" --realm=bench --allow-loopback-peers --log-file=/dev/null \
+        --no-stdout-log $extra >"$work/$1.log" 2>&1 &
+      ;;
+  esac
+  server_pid=$!
+  disown "$server_pid"
+  local t0 i
+  t0=$(date +%s%N)
+  for i in $(seq 1 200); do
+    ss -Hlun "sport = :$port" | grep -q . && break
+    sleep 0.05
+  done
+  start_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  sleep 1
+}
+
+stop_server() {
+  kill -KILL "$server_pid" 2>/dev/null || true
+  server_pid=
+  sleep 1
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+
+uclient() { # clients interval messages
+  "$coturn_bin/turnutils_uclient" -y -c -W "$secret" -u bench -m "$1" -z "$2" -n "$3" -l 160 -p $port 127.0.0.1 2>&1 |
+    grep -E "Total lost packets" | tail -1 | sed -E 's/.*Total lost packets ([0-9]+) \(([0-9.]+)%\).*/\1 \2/'
+}
+
+declare -A result
+for server in $servers; do
+  start_server "$server"
+  result[$server,start]=$start_ms
+  uclient 20 5 200 >/dev/null   # warm-up
+  for load in "${loads[@]}"; do
+    read -r name clients interval messages <<<"$load"
+    before=$(cpu_ticks)
+    lost=$(uclient "$clients" "$interval" "$messages")
+    after=$(cpu_ticks)
+    sent=$((clients * messages))
+    us=$(awk -v t=$((after - before)) -v hz="$hz" -v p="$sent" 'BEGIN { printf "%.1f", t / hz * 1e6 / p }')
+    read -r lost_n lost_pct <<<"${lost:-? ?}"
+    result[$server,$name]="$us µs, loss ${lost_pct}%"
+  done
+  b=$(stunload binding 127.0.0.1 $port 16 32 "$seconds")
+  result[$server,binding]=$(awk '{printf "%d/s", $2}' <<<"$b")
+  a=$(stunload allocate 127.0.0.1 $port "$secret" "$seconds")
+  result[$server,allocate]=$(awk '{printf "%d/s", $2}' <<<"$a")
+  sleep 2
+  result[$server,rss]=$(awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$server_pid/status")
+  stop_server
+done
+
+echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+echo "traverse: $(grep -v '^#' "$root/conf/jvm.options" | tr '\n' ' ')${TRAVERSE_JAVA_OPTS:-}"
+printf '| %-16s |' "load"
+for server in $servers; do printf ' %-24s |' "$server"; done
+echo
+printf '|%s|' "------------------"
+for server in $servers; do printf '%s|' "--------------------------"; done
+echo
+for row in "${loads[@]%% *}" binding allocate rss start; do
+  case $row in
+    binding) label="Binding 16x32" ;; allocate) label="Allocations" ;; rss) label="idle RSS after" ;;
+    start) label="start to bound" ;; *) label="$row" ;;
+  esac
+  printf '| %-16s |' "$label"
+  for server in $servers; do
+    v=${result[$server,$row]:-}
+    [ "$row" = start ] && v="$v ms"
+    printf ' %-24s |' "$v"
+  done
+  echo
+done

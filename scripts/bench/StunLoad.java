@@ -1,0 +1,251 @@
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * STUN/TURN load generator for scripts/bench.sh, JDK only (run as {@code java scripts/bench/StunLoad.java}).
+ *
+ * <pre>
+ * binding HOST PORT SOCKETS IN_FLIGHT SECONDS
+ *     Binding requests (RFC 8489) from SOCKETS sockets, each keeping IN_FLIGHT outstanding; prints
+ *     "binding <responses/s> <responses> <seconds>". A request unanswered for 1 s is sent again (counted lost).
+ * allocate HOST PORT SECRET SECONDS
+ *     Serial allocations, each from a new socket, as a browser does them: Allocate without credentials (401 with a
+ *     nonce), Allocate with TURN REST credentials (RFC 8656 §7.2, long-term key, MESSAGE-INTEGRITY), then
+ *     Refresh with LIFETIME 0 to delete it; prints "allocate <allocations/s> <allocations> <seconds> <errors>".
+ * </pre>
+ */
+public final class StunLoad {
+    private static final int COOKIE = 0x2112A442;
+
+    public static void main(String[] args) throws Exception {
+        InetSocketAddress server = new InetSocketAddress(args[1], Integer.parseInt(args[2]));
+        switch (args[0]) {
+            case "binding":
+                binding(server, Integer.parseInt(args[3]), Integer.parseInt(args[4]), Double.parseDouble(args[5]));
+                break;
+            case "allocate":
+                allocate(server, args[3], Double.parseDouble(args[4]));
+                break;
+            default:
+                throw new IllegalArgumentException("binding or allocate");
+        }
+    }
+
+    private static void binding(InetSocketAddress server, int sockets, int inFlight, double seconds) throws Exception {
+        Selector selector = Selector.open();
+        ByteBuffer request = ByteBuffer.allocate(20);
+        ByteBuffer in = ByteBuffer.allocate(2048);
+        long[] lastReply = new long[sockets];
+        DatagramChannel[] channels = new DatagramChannel[sockets];
+        for (int i = 0; i < sockets; i++) {
+            channels[i] = DatagramChannel.open();
+            channels[i].bind(new InetSocketAddress(server.getAddress(), 0));
+            channels[i].connect(server);
+            channels[i].configureBlocking(false);
+            channels[i].register(selector, SelectionKey.OP_READ, i);
+            for (int k = 0; k < inFlight; k++) {
+                sendBinding(channels[i], request);
+            }
+            lastReply[i] = System.nanoTime();
+        }
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long responses = 0;
+        long resent = 0;
+        while (System.nanoTime() < end) {
+            selector.select(100);
+            for (SelectionKey key : selector.selectedKeys()) {
+                DatagramChannel ch = (DatagramChannel) key.channel();
+                int i = (Integer) key.attachment();
+                while (true) {
+                    in.clear();
+                    if (ch.receive(in) == null) {
+                        break;
+                    }
+                    responses++;
+                    lastReply[i] = System.nanoTime();
+                    sendBinding(ch, request);
+                }
+            }
+            selector.selectedKeys().clear();
+            long now = System.nanoTime();
+            for (int i = 0; i < sockets; i++) {
+                if (now - lastReply[i] > 1_000_000_000L) { // the window was lost: refill it
+                    for (int k = 0; k < inFlight; k++) {
+                        sendBinding(channels[i], request);
+                    }
+                    resent += inFlight;
+                    lastReply[i] = now;
+                }
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        System.out.printf("binding %.0f %d %.2f resent %d%n", responses / elapsed, responses, elapsed, resent);
+    }
+
+    private static void sendBinding(DatagramChannel ch, ByteBuffer b) throws Exception {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        b.clear();
+        b.putShort((short) 0x0001).putShort((short) 0).putInt(COOKIE).putLong(r.nextLong()).putInt(r.nextInt());
+        b.flip();
+        ch.write(b);
+    }
+
+    private static void allocate(InetSocketAddress server, String secret, double seconds) throws Exception {
+        String username = (System.currentTimeMillis() / 1000 + 86400) + ":bench";
+        Mac hmac = Mac.getInstance("HmacSHA1");
+        hmac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        String password = Base64.getEncoder().encodeToString(hmac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long done = 0;
+        long errors = 0;
+        while (System.nanoTime() < end) {
+            // A new socket (5-tuple) per allocation, as each browser's candidate has its own.
+            try (DatagramSocket ch = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0))) {
+                ch.connect(server);
+                ch.setSoTimeout(1000);
+                // 1. Allocate without credentials: 401 with REALM and NONCE.
+                byte[][] realmNonce = new byte[2][];
+                Msg r1 = exchange(ch, new Msg(0x0003).requestedTransport());
+                if (r1 == null || r1.type != 0x0113) {
+                    errors++;
+                    continue;
+                }
+                realmNonce[0] = r1.attr(0x0014);
+                realmNonce[1] = r1.attr(0x0015);
+                byte[] key = MessageDigest.getInstance("MD5").digest((username + ":"
+                        + new String(realmNonce[0], StandardCharsets.UTF_8) + ":" + password)
+                        .getBytes(StandardCharsets.UTF_8));
+                // 2. Allocate with credentials.
+                Msg r2 = exchange(ch, new Msg(0x0003).requestedTransport().auth(username, realmNonce, key));
+                if (r2 == null || r2.type != 0x0103) {
+                    errors++;
+                    continue;
+                }
+                // 3. Refresh with LIFETIME 0 deletes it (RFC 8656 §8).
+                Msg r3 = exchange(ch, new Msg(0x0004).lifetime(0).auth(username, realmNonce, key));
+                if (r3 == null || r3.type != 0x0104) {
+                    errors++;
+                    continue;
+                }
+                done++;
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        System.out.printf("allocate %.0f %d %.2f errors %d%n", done / elapsed, done, elapsed, errors);
+    }
+
+    /** Sends {@code request} and waits up to 1 s for its response (null when none came). */
+    private static Msg exchange(DatagramSocket ch, Msg request) throws Exception {
+        byte[] out = request.encode();
+        ch.send(new DatagramPacket(out, out.length));
+        byte[] in = new byte[2048];
+        while (true) {
+            DatagramPacket p = new DatagramPacket(in, in.length);
+            try {
+                ch.receive(p);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            ByteBuffer b = ByteBuffer.wrap(in, 0, p.getLength());
+            if (p.getLength() >= 20 && b.getInt(8) == request.tid0 && b.getLong(12) == request.tid1) {
+                return Msg.decode(in, p.getLength());
+            }
+        }
+    }
+
+    /** A STUN message being built or decoded (only what this tool needs). */
+    private static final class Msg {
+        final int type;
+        final int tid0;
+        final long tid1;
+        private final ByteBuffer attrs = ByteBuffer.allocate(1024);
+        private byte[] raw;
+        private int rawLength;
+        private byte[] key;
+
+        Msg(int type) {
+            this(type, ThreadLocalRandom.current().nextInt(), ThreadLocalRandom.current().nextLong());
+        }
+
+        private Msg(int type, int tid0, long tid1) {
+            this.type = type;
+            this.tid0 = tid0;
+            this.tid1 = tid1;
+        }
+
+        Msg requestedTransport() {
+            return attr(0x0019, new byte[] {17, 0, 0, 0});
+        }
+
+        Msg lifetime(int seconds) {
+            return attr(0x000D, ByteBuffer.allocate(4).putInt(seconds).array());
+        }
+
+        Msg auth(String username, byte[][] realmNonce, byte[] key) {
+            attr(0x0006, username.getBytes(StandardCharsets.UTF_8));
+            attr(0x0014, realmNonce[0]);
+            attr(0x0015, realmNonce[1]);
+            this.key = key;
+            return this;
+        }
+
+        Msg attr(int t, byte[] v) {
+            attrs.putShort((short) t).putShort((short) v.length).put(v);
+            while (attrs.position() % 4 != 0) {
+                attrs.put((byte) 0);
+            }
+            return this;
+        }
+
+        byte[] encode() throws Exception {
+            int body = attrs.position() + (key != null ? 24 : 0);
+            ByteBuffer b = ByteBuffer.allocate(20 + body);
+            b.putShort((short) type).putShort((short) body).putInt(COOKIE).putInt(tid0).putLong(tid1);
+            b.put(attrs.array(), 0, attrs.position());
+            if (key != null) { // RFC 8489 §14.5: HMAC-SHA1 over the message up to MESSAGE-INTEGRITY
+                Mac mac = Mac.getInstance("HmacSHA1");
+                mac.init(new SecretKeySpec(key, "HmacSHA1"));
+                mac.update(b.array(), 0, b.position());
+                b.putShort((short) 0x0008).putShort((short) 20).put(mac.doFinal());
+            }
+            return b.array();
+        }
+
+        static Msg decode(byte[] bytes, int n) {
+            ByteBuffer b = ByteBuffer.wrap(bytes, 0, n);
+            Msg m = new Msg(b.getShort(0) & 0xffff, b.getInt(8), b.getLong(12));
+            m.raw = bytes;
+            m.rawLength = n;
+            return m;
+        }
+
+        byte[] attr(int wanted) {
+            int i = 20;
+            while (i + 4 <= rawLength) {
+                int t = ((raw[i] & 0xff) << 8) | (raw[i + 1] & 0xff);
+                int len = ((raw[i + 2] & 0xff) << 8) | (raw[i + 3] & 0xff);
+                if (t == wanted) {
+                    byte[] v = new byte[len];
+                    System.arraycopy(raw, i + 4, v, 0, len);
+                    return v;
+                }
+                i += 4 + ((len + 3) & ~3);
+            }
+            return new byte[0];
+        }
+    }
+}
