@@ -24,6 +24,12 @@ final class AdminClient {
     static final String TOKEN_ENV = "TRAVERSE_ADMIN_TOKEN";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * One client for the process: its connection is reused from call to call. A client per call would leave an
+     * idle keep-alive connection behind each time, and the admin endpoint caps connections per IP
+     * ({@code admin.max-connections-per-ip}).
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     @Option(names = "--admin", paramLabel = "URL", defaultValue = DEFAULT_URL,
             description = "The admin endpoint (default: ${DEFAULT-VALUE}).")
@@ -52,8 +58,7 @@ final class AdminClient {
         }
         HttpResponse<String> response;
         try {
-            response = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()
-                    .send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw CliException.failed("admin endpoint " + url + ": " + describe(e));
         } catch (InterruptedException e) {

@@ -210,8 +210,11 @@ class AdminCommandsTest {
         assertTrue(noServer.err().contains("admin endpoint http://127.0.0.1:1"), noServer.err());
     }
 
+    /** One client for the class: a client per call would hold an idle connection each (the admin caps them per IP). */
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
     private static java.net.http.HttpResponse<String> http(String method, String path) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(server.adminUrl() + path)).header("Authorization", "Bearer " + TOKEN)
                 .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
