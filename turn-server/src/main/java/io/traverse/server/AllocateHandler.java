@@ -56,6 +56,11 @@ final class AllocateHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AllocateHandler.class);
     /** Attempts at binding a relay port before answering 508. */
     private static final int BIND_ATTEMPTS = 8;
+    /** At most one warning about relay ports per this interval: clients can make every Allocate fail the same way. */
+    private static final long PORT_WARNING_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    /** When the last relay-port warning was logged (System.nanoTime), shared by all loops. */
+    private static final java.util.concurrent.atomic.AtomicLong lastPortWarning =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - PORT_WARNING_INTERVAL_NANOS);
     /** How often an allocation's permissions, channels and lifetime are swept. */
     static final long SWEEP_SECONDS = 5;
     /** coturn's draft-era ADDITIONAL-ADDRESS-FAMILY type. */
@@ -411,6 +416,13 @@ final class AllocateHandler {
     }
 
 
+    /** True at most once per {@link #PORT_WARNING_INTERVAL_NANOS}, so port trouble cannot flood the log. */
+    private static boolean portWarningDue() {
+        long now = System.nanoTime();
+        long last = lastPortWarning.get();
+        return now - last >= PORT_WARNING_INTERVAL_NANOS && lastPortWarning.compareAndSet(last, now);
+    }
+
     /** One Allocate between quota reservation and response: binds the relay socket(s), then answers. */
     private final class Pending {
         final DecodedMessage decoded;
@@ -498,7 +510,10 @@ final class AllocateHandler {
                 port = ports.next();
             }
             if (port.isEmpty()) {
-                LOG.warn("no free relay port on {} (range exhausted or quarantined): Allocate gets 508", primary.bind());
+                if (portWarningDue()) {
+                    LOG.warn("no free relay port on {} (range exhausted or quarantined): Allocates get 508 "
+                            + "(logged at most once a minute)", primary.bind());
+                }
                 fail(ErrorCode.INSUFFICIENT_CAPACITY);
                 return;
             }
@@ -564,7 +579,12 @@ final class AllocateHandler {
                         LOG.debug("relay bind {} failed: {}", address, f.cause().toString());
                     } else {
                         // Not a busy port (EMFILE, ENOBUFS, ...): the operator must hear of it; the Allocate gets 508.
-                        LOG.warn("relay bind {} failed: {}", address, f.cause().toString());
+                        if (portWarningDue()) {
+                            LOG.warn("relay bind {} failed: {} (logged at most once a minute)", address,
+                                    f.cause().toString());
+                        } else {
+                            LOG.debug("relay bind {} failed: {}", address, f.cause().toString());
+                        }
                     }
                     failed.accept(inUse);
                 }
