@@ -87,6 +87,9 @@ abstract class CoturnStoreTestBase {
     static void allocate(TestServer server, String user, String password) throws Exception {
         try (TurnClient client = TurnClient.connect(Transport.UDP, server.udp4(), quick())) {
             client.allocate(TurnCredentials.password(user, password));
+            // Deleted before the socket closes: the OS may give its port to a later client of the same server,
+            // whose Allocate would then rightly get 437 (RFC 8656 §7.2 step 2) from the allocation left behind.
+            client.deallocate();
         }
     }
 
