@@ -193,7 +193,7 @@ public final class Listeners {
         return bindStream(address, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                if (!streamLimits.admit(ch) || !streamLimits.admitHandshake(ch)) {
+                if (!streamLimits.admitTls(ch)) {
                     return;
                 }
                 SslHandler ssl;

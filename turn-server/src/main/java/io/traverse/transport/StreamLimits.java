@@ -77,18 +77,23 @@ final class StreamLimits {
     }
 
     /**
-     * Starts counting a TLS handshake of a connection {@link #admit admitted} just before, or closes it (releasing
-     * its "without allocation" count too, as no handler will) and counts the refusal. An admitted handshake is
-     * released with {@link #handshakeDone}.
+     * Admits a newly accepted TLS connection: first a slot among the handshakes in progress, then {@link #admit}. The
+     * handshake cap is checked first so that a connection refused for it never takes, even for a moment, a slot of
+     * the other caps (with two loops accepting at once, a refused handshake holding a "without allocation" slot
+     * made another connection be refused for the wrong limit). An admitted handshake is released with
+     * {@link #handshakeDone}.
      */
-    boolean admitHandshake(Channel channel) {
-        if (tryIncrement(handshakes, config.maxTlsHandshakes())) {
-            return true;
+    boolean admitTls(Channel channel) {
+        if (!tryIncrement(handshakes, config.maxTlsHandshakes())) {
+            metrics.refused(Limit.TLS_HANDSHAKES);
+            channel.close();
+            return false;
         }
-        metrics.refused(Limit.TLS_HANDSHAKES);
-        withoutAllocation.decrementAndGet();
-        channel.close();
-        return false;
+        if (!admit(channel)) {
+            handshakes.decrementAndGet();
+            return false;
+        }
+        return true;
     }
 
     /** Counts a connection closed by a limit enforced elsewhere (the allocation deadline). */
