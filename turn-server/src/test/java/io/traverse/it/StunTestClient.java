@@ -25,8 +25,29 @@ public final class StunTestClient implements AutoCloseable {
         this.server = server;
     }
 
+    /**
+     * UDP client ports handed out once each per test JVM, from 20000-31999: below Linux's ephemeral range
+     * (32768-60999) and the relay ports (61000+). With ephemeral ports the OS may give a closed session's port to a
+     * later one; a long-lived test server still holding the closed session's allocation then rightly answers the new
+     * session's Allocate with 437 (RFC 8656 §7.2 step 2), which made tests fail now and then.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_UDP_PORT =
+            new java.util.concurrent.atomic.AtomicInteger((int) (ProcessHandle.current().pid() % 12000));
+
+    private static DatagramSocket unusedPortSocket(java.net.InetAddress address) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20000 + Math.floorMod(NEXT_UDP_PORT.getAndIncrement(), 12000);
+            try {
+                return new DatagramSocket(new InetSocketAddress(address, port));
+            } catch (java.net.BindException taken) {
+                // another process holds it: the next one
+            }
+        }
+        return new DatagramSocket(new InetSocketAddress(address, 0));
+    }
+
     public static StunTestClient udp(InetSocketAddress server) throws IOException {
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0));
+        DatagramSocket socket = unusedPortSocket(server.getAddress());
         socket.setSoTimeout(3000);
         return new StunTestClient(socket, null, server);
     }
