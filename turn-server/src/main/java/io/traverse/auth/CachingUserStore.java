@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.traverse.util.TokenBucket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -90,10 +91,8 @@ public final class CachingUserStore implements AutoCloseable {
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong overBudget = new AtomicLong();
-    /** GCRA theoretical arrival time of the query budget. */
-    private final AtomicLong budgetTat = new AtomicLong(Long.MIN_VALUE);
-    private final long budgetInterval;
-    private final long budgetTolerance;
+    /** The query budget. */
+    private final TokenBucket budget;
     /** Ticker time before which no query is sent; {@code Long.MIN_VALUE} while the store is up. */
     private volatile long downUntil = Long.MIN_VALUE;
     private volatile String lastFailure;
@@ -110,8 +109,7 @@ public final class CachingUserStore implements AutoCloseable {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
-        this.budgetInterval = 1_000_000_000L / settings.lookupsPerSecond();
-        this.budgetTolerance = budgetInterval * (settings.lookupBurst() - 1L);
+        this.budget = new TokenBucket(settings.lookupsPerSecond(), settings.lookupBurst());
         long ttl = settings.ttl().toNanos();
         long negative = settings.negativeTtl().toNanos();
         boolean refresh = !settings.refreshAfter().isZero() && settings.refreshAfter().compareTo(settings.ttl()) < 0;
@@ -278,7 +276,7 @@ public final class CachingUserStore implements AutoCloseable {
     }
 
     private boolean takeBudget(long now) {
-        return RateLimiter.take(budgetTat, now, budgetInterval, budgetTolerance);
+        return budget.tryAcquire(now);
     }
 
     /** False from a failed query until a later query succeeds. */

@@ -3,6 +3,7 @@ package io.traverse.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.traverse.net.IpAddresses;
+import io.traverse.util.TokenBucket;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -49,8 +50,8 @@ public final class RateLimiter {
             throw new IllegalArgumentException("burst must be >= 1");
         }
         this.enabled = permitsPerSecond > 0;
-        this.intervalNanos = enabled ? 1_000_000_000L / permitsPerSecond : 0;
-        this.toleranceNanos = intervalNanos * (burst - 1L);
+        this.intervalNanos = enabled ? TokenBucket.intervalNanos(permitsPerSecond) : 0;
+        this.toleranceNanos = enabled ? TokenBucket.toleranceNanos(permitsPerSecond, burst) : 0;
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.buckets = enabled
                 ? Caffeine.newBuilder()
@@ -78,24 +79,7 @@ public final class RateLimiter {
             return true;
         }
         AtomicLong tat = buckets.get(bucketKey(source), k -> new AtomicLong(Long.MIN_VALUE));
-        return take(tat, nanoTime.getAsLong(), intervalNanos, toleranceNanos);
-    }
-
-    /**
-     * One step of the generic cell rate algorithm: takes a permit from the bucket whose theoretical arrival time is
-     * {@code tat} ({@code Long.MIN_VALUE}: full), or returns false when it is empty.
-     */
-    static boolean take(AtomicLong tat, long now, long intervalNanos, long toleranceNanos) {
-        while (true) {
-            long current = tat.get();
-            long start = current == Long.MIN_VALUE || current - now < 0 ? now : current;
-            if (start - now > toleranceNanos) {
-                return false;
-            }
-            if (tat.compareAndSet(current, start + intervalNanos)) {
-                return true;
-            }
-        }
+        return TokenBucket.take(tat, nanoTime.getAsLong(), intervalNanos, toleranceNanos);
     }
 
     /** Number of sources currently tracked (approximate; for metrics and tests). */

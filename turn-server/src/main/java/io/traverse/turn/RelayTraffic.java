@@ -25,7 +25,7 @@ public final class RelayTraffic {
         long windowBytes;
         long lastRateBps;
         boolean started;
-        TokenBucket limit;
+        ByteBucket limit;
 
         boolean admit(int length, long now) {
             if (limit != null && !limit.tryTake(length, now)) {
@@ -83,8 +83,8 @@ public final class RelayTraffic {
      */
     public void limit(long bytesPerSecond, long burstBytes, long nowNanos) {
         limitBytesPerSecond = Math.max(0, bytesPerSecond);
-        toPeer.limit = bytesPerSecond <= 0 ? null : new TokenBucket(bytesPerSecond, burstBytes, nowNanos);
-        toClient.limit = bytesPerSecond <= 0 ? null : new TokenBucket(bytesPerSecond, burstBytes, nowNanos);
+        toPeer.limit = bytesPerSecond <= 0 ? null : new ByteBucket(bytesPerSecond, burstBytes, nowNanos);
+        toClient.limit = bytesPerSecond <= 0 ? null : new ByteBucket(bytesPerSecond, burstBytes, nowNanos);
     }
 
     /** The limit in bytes per second and direction, 0 for none. */

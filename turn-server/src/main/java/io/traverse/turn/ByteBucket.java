@@ -5,7 +5,7 @@ package io.traverse.turn;
  * when the bucket holds at least its size, which is then taken out. Plain fields, no allocation: one instance
  * per allocation and direction, used on the allocation's event loop only.
  */
-final class TokenBucket {
+final class ByteBucket {
     private final double bytesPerNano;
     private final double burst;
     private double tokens;
@@ -15,7 +15,7 @@ final class TokenBucket {
      * @param bytesPerSecond the sustained rate, {@code > 0}
      * @param burstBytes     the bucket's size, {@code > 0}; it starts full
      */
-    TokenBucket(long bytesPerSecond, long burstBytes, long nowNanos) {
+    ByteBucket(long bytesPerSecond, long burstBytes, long nowNanos) {
         if (bytesPerSecond <= 0 || burstBytes <= 0) {
             throw new IllegalArgumentException("rate and burst must be positive, got " + bytesPerSecond + " and "
                     + burstBytes);
