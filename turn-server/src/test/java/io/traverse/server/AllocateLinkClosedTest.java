@@ -21,7 +21,9 @@ import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.TransactionId;
+import io.traverse.stun.attr.EvenPort;
 import io.traverse.stun.attr.RequestedTransport;
+import io.traverse.stun.attr.ReservationToken;
 import io.traverse.stun.attr.XorRelayedAddress;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
@@ -47,12 +49,14 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 10: a client link (a DTLS association here) that closes while its relay socket is being bound leaves no
  * allocation behind (RFC 8656 §3.1: the allocation is tied to the 5-tuple, which is gone): nothing registered, the
- * relay port back in the allocator and bindable again, the quota slot free.
+ * relay port back in the allocator and bindable again, the quota slot free; with EVEN-PORT's R bit also the port
+ * held for the reservation and its quota slot.
  *
  * <p>The window is held open without a seam: {@link AllocateHandler} runs on the client's event loop, and the relay
  * bind it starts completes in a later task of that loop (Netty's {@code Bootstrap} always binds in a task of its
@@ -71,7 +75,9 @@ class AllocateLinkClosedTest {
     private Channel listener;
     private AllocationRegistry registry;
     private PortAllocator ports;
+    /** The relay port range is this even port and the next. */
     private int relayPort;
+    private RelaySockets relaySockets;
     private AllocateHandler handler;
 
     /** A DTLS client on the shared listener socket: its association can close while the socket stays up. */
@@ -126,17 +132,33 @@ class AllocateLinkClosedTest {
         loop = group.next();
         listener = new Bootstrap().group(loop).channelFactory(() -> io.newDatagramChannel(LOOPBACK))
                 .handler(new ChannelInboundHandlerAdapter()).bind(LOOPBACK, 0).sync().channel();
-        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
-            relayPort = probe.getLocalPort(); // a port free now: the relay range is this one port
-        }
-        ports = new PortAllocator(relayPort, relayPort, clock);
-        registry = new AllocationRegistry(10, 1, AllocationListener.NOOP);
+        relayPort = freeEvenPortPair();
+        ports = new PortAllocator(relayPort, relayPort + 1, clock);
+        registry = new AllocationRegistry(10, 2, AllocationListener.NOOP);
         StunResponder responder = new StunResponder(metrics, null);
         TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> null, responder, clock, metrics,
                 LimitsConfig.TcpRelay.defaults());
-        handler = new AllocateHandler(registry, new RelaySockets(io, clock, metrics), tcpRelay,
+        relaySockets = new RelaySockets(io, clock, metrics);
+        handler = new AllocateHandler(registry, relaySockets, tcpRelay,
                 List.of(new RelayFamily(LOOPBACK, LOOPBACK, ports)), Lifetimes.defaults(), false, clock, responder,
                 metrics, new DrainState(null));
+    }
+
+    /** An even port that is free now, with the next one free too (the relay range, room for an EVEN-PORT pair). */
+    private static int freeEvenPortPair() throws Exception {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int even;
+            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+                even = probe.getLocalPort() & ~1;
+            }
+            try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(LOOPBACK, even));
+                    DatagramSocket b = new DatagramSocket(new InetSocketAddress(LOOPBACK, even + 1))) {
+                return even;
+            } catch (java.net.BindException taken) {
+                // one of the two is in use: another pair
+            }
+        }
+        throw new IllegalStateException("no free pair of UDP ports on loopback");
     }
 
     @AfterEach
@@ -146,59 +168,75 @@ class AllocateLinkClosedTest {
         }
     }
 
-    private static DecodedMessage allocateRequest() throws Exception {
-        StunMessage request = StunMessage.builder(MessageType.request(Method.ALLOCATE), TransactionId.random())
-                .add(new RequestedTransport(RequestedTransport.UDP)).build();
-        return StunDecoder.decode(StunEncoder.encode(request, Integrity.sha1(KEY), false));
+    private static DecodedMessage allocateRequest(boolean evenPortR) throws Exception {
+        StunMessage.Builder request = StunMessage.builder(MessageType.request(Method.ALLOCATE),
+                TransactionId.random()).add(new RequestedTransport(RequestedTransport.UDP));
+        if (evenPortR) {
+            request.add(new EvenPort(true)); // RFC 8656 §7.2: an even port, and the next one held for later
+        }
+        return StunDecoder.decode(StunEncoder.encode(request.build(), Integrity.sha1(KEY), false));
     }
 
-    /** Starts an Allocate on the loop; {@code thenClose}: the association closes in the same task. */
-    private void allocate(AssociationLink link, boolean thenClose) throws Exception {
-        DecodedMessage request = allocateRequest();
+    /**
+     * Starts an Allocate on the loop; {@code thenClose}: the association closes in the same task. Then waits for the
+     * loop to run each relay bind (one task each: two with EVEN-PORT's R bit, N+1 held first) and its completion.
+     */
+    private void allocate(AssociationLink link, boolean evenPortR, boolean thenClose) throws Exception {
+        DecodedMessage request = allocateRequest(evenPortR);
+        int slots = evenPortR ? 2 : 1;
         Authenticator.Authenticated auth = new Authenticator.Authenticated(USER, "traverse.test", KEY,
                 Integrity.sha1(KEY));
         loop.submit(() -> {
             handler.allocate(request, link, auth);
             // The relay socket is being bound: quota slot and port taken, nothing registered or answered yet.
             assertEquals(0, registry.registered(), "registered before the bind completed");
-            assertEquals(1, registry.activeFor(USER), "the quota slot is held while binding");
-            assertEquals(1, ports.inUse(), "the relay port is taken while binding");
+            assertEquals(slots, registry.activeFor(USER), "the quota slots are held while binding");
+            assertEquals(2 - slots, ports.available(), "the relay port(s) taken while binding");
             assertEquals(List.of(), link.written, "no answer before the bind completed");
             if (thenClose) {
                 link.established = false; // close_notify, or the handshake timer gave up
             }
         }).sync();
-        loop.submit(() -> { }).sync(); // after the bind's task and its listener
+        for (int bind = 0; bind < slots; bind++) {
+            loop.submit(() -> { }).sync(); // after the bind's task and its listener
+        }
     }
 
-    @Test
-    void associationClosedDuringBindLeavesNoAllocation() throws Exception {
+    @ParameterizedTest(name = "EVEN-PORT R={0}")
+    @ValueSource(booleans = {false, true})
+    void associationClosedDuringBindLeavesNoAllocation(boolean evenPortR) throws Exception {
         AssociationLink link = new AssociationLink();
-        allocate(link, true);
+        allocate(link, evenPortR, true);
 
         assertEquals(0, registry.registered(), "no allocation registered");
         assertNull(registry.find(link.fiveTuple));
-        assertEquals(0, registry.activeFor(USER), "the user's quota slot is released");
-        assertEquals(0, registry.active(), "the server-wide slot is released");
-        assertEquals(0, ports.inUse(), "the relay port is back in the allocator");
+        assertEquals(0, registry.activeFor(USER), "the user's quota slots are released");
+        assertEquals(0, registry.active(), "the server-wide slots are released");
+        assertEquals(2, ports.available(), "the relay ports are back in the allocator");
+        assertEquals(0, ports.reserved(), "no reservation is left");
+        assertEquals(0, relaySockets.reservedSockets(), "no socket holds a reserved port");
         assertEquals(List.of(), link.written, "nothing is sent to a closed association");
-        assertDoesNotThrow(() -> new DatagramSocket(new InetSocketAddress(LOOPBACK, relayPort)).close(),
-                "the relay socket is closed: its port can be bound again");
+        for (int port : new int[] {relayPort, relayPort + 1}) {
+            assertDoesNotThrow(() -> new DatagramSocket(new InetSocketAddress(LOOPBACK, port)).close(),
+                    "the relay sockets are closed: port " + port + " can be bound again");
+        }
     }
 
     /** The same steps with the association up: the Allocate succeeds (so the test above fails for its reason). */
-    @Test
-    void associationUpGetsItsAllocation() throws Exception {
+    @ParameterizedTest(name = "EVEN-PORT R={0}")
+    @ValueSource(booleans = {false, true})
+    void associationUpGetsItsAllocation(boolean evenPortR) throws Exception {
         AssociationLink link = new AssociationLink();
-        allocate(link, false);
+        allocate(link, evenPortR, false);
 
         assertNotNull(registry.find(link.fiveTuple));
-        assertEquals(1, registry.activeFor(USER));
-        assertEquals(1, ports.inUse());
+        assertEquals(evenPortR ? 2 : 1, registry.activeFor(USER));
         assertEquals(1, link.written.size());
         StunMessage response = link.written.get(0);
         assertEquals(MessageType.successResponse(Method.ALLOCATE), response.type(), response::toString);
-        assertEquals(new InetSocketAddress(LOOPBACK, relayPort),
-                response.attribute(XorRelayedAddress.class).orElseThrow().address());
+        int port = response.attribute(XorRelayedAddress.class).orElseThrow().address().getPort();
+        assertTrue(port == relayPort || port == relayPort + 1 && !evenPortR, "relay port " + port);
+        assertEquals(evenPortR, response.attribute(ReservationToken.class).isPresent());
+        assertEquals(evenPortR ? 1 : 0, relaySockets.reservedSockets(), "N+1 held by a socket");
     }
 }
