@@ -151,14 +151,19 @@ class AllocateLinkClosedTest {
             try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
                 even = probe.getLocalPort() & ~1;
             }
-            try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(LOOPBACK, even));
-                    DatagramSocket b = new DatagramSocket(new InetSocketAddress(LOOPBACK, even + 1))) {
+            if (bindable(even) && bindable(even + 1)) {
                 return even;
-            } catch (java.net.BindException taken) {
-                // one of the two is in use: another pair
             }
         }
         throw new IllegalStateException("no free pair of UDP ports on loopback");
+    }
+
+    private static boolean bindable(int port) throws Exception {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
+            return socket.isBound();
+        } catch (java.net.BindException taken) {
+            return false;
+        }
     }
 
     @AfterEach
