@@ -271,6 +271,7 @@ final class AllocateHandler {
         Pending pending = new Pending(decoded, link, auth, admitted.permit(), plan.dontFragment(),
                 plan.evenPort().orElse(null), admitted.claimedPort(), admitted.primary(), admitted.secondary(),
                 plan.additionalIpv6(), plan.tcp(), admitted.reservationSlot());
+        plan.reservationToken().ifPresent(t -> pending.claimedToken = t);
         this.pending.put(link.fiveTuple(), pending);
         ClusterQuota cluster = clusterQuota;
         if (cluster == null || !cluster.enabled()) {
@@ -334,6 +335,8 @@ final class AllocateHandler {
         final EvenPort evenPort;
         /** The port claimed with a RESERVATION-TOKEN, or -1. */
         final int claimedPort;
+        /** The RESERVATION-TOKEN that claimed {@link #claimedPort}. */
+        long claimedToken;
         final RelayFamily primary;
         final RelayFamily secondary;
         final boolean additionalRequested;
@@ -397,14 +400,21 @@ final class AllocateHandler {
         }
 
         void bindPrimary(int attempt) {
-            OptionalInt port;
             PortAllocator ports = primary.ports();
             if (claimedPort > 0) {
-                port = attempt == 0 ? OptionalInt.of(claimedPort) : OptionalInt.empty();
-            } else if (evenPort != null && evenPort.reserveNext()) {
+                // The socket that held the reserved port closes first; then the port is bound for this allocation.
+                relaySockets.releaseReserved(claimedToken, link.eventLoop()).addListener(
+                        closed -> link.eventLoop().execute(() -> bindPort(claimedPort, 0)));
+                return;
+            }
+            OptionalInt port;
+            if (evenPort != null && evenPort.reserveNext()) {
                 Optional<PortAllocator.EvenPortPair> pair = ports.nextEvenWithReservation();
-                port = pair.isPresent() ? OptionalInt.of(pair.get().port()) : OptionalInt.empty();
-                reservation = pair.map(PortAllocator.EvenPortPair::token).orElse(null);
+                if (pair.isPresent()) {
+                    holdThenBind(pair.get(), attempt);
+                    return;
+                }
+                port = OptionalInt.empty();
             } else if (evenPort != null) {
                 port = ports.nextEven();
             } else {
@@ -418,20 +428,60 @@ final class AllocateHandler {
                 fail(ErrorCode.INSUFFICIENT_CAPACITY);
                 return;
             }
-            int p = port.getAsInt();
+            bindPort(port.getAsInt(), attempt);
+        }
+
+        /**
+         * EVEN-PORT with the R bit (RFC 8656 §7.2): a socket first takes N+1 and holds it for the reservation, so no
+         * other socket can take it before the RESERVATION-TOKEN claims it; then N is bound for this allocation.
+         */
+        private void holdThenBind(PortAllocator.EvenPortPair pair, int attempt) {
+            PortAllocator ports = primary.ports();
+            long token = pair.token().value();
+            InetSocketAddress held = new InetSocketAddress(primary.bind(), pair.reservedPort());
+            relaySockets.holdReserved(link.eventLoop(), held, token, ports.reservationLifetime().toNanos())
+                    .addListener(f -> {
+                        if (f.isSuccess()) {
+                            reservation = pair.token();
+                            bindPort(pair.port(), attempt);
+                            return;
+                        }
+                        // N+1 cannot be held: the pair is no good. N+1 leaves the reservation (quarantined when
+                        // another socket has it) and N, never bound, goes back.
+                        boolean inUse = RelaySockets.addressInUse(f.cause());
+                        ports.claim(token).ifPresent(p -> ports.bindFailed(p, inUse));
+                        ports.release(pair.port());
+                        if (inUse && attempt + 1 < BIND_ATTEMPTS) {
+                            bindPrimary(attempt + 1);
+                        } else {
+                            fail(ErrorCode.INSUFFICIENT_CAPACITY);
+                        }
+                    });
+        }
+
+        private void bindPort(int p, int attempt) {
+            PortAllocator ports = primary.ports();
             bind(primary, p, () -> bindSecondary(0), inUse -> {
                 ports.bindFailed(p, inUse);
-                if (reservation != null) {
-                    ports.claim(reservation.value()).ifPresent(ports::release);
-                    reservation = null;
-                }
-                // Another port helps only when this one was taken; EMFILE and the like fail the same everywhere.
+                cancelReservation();
+                // Another port helps only when this one was taken; EMFILE and the like fail the same everywhere. A
+                // claimed port is the one the client was promised: no other will do (508).
                 if (inUse && claimedPort < 0 && attempt + 1 < BIND_ATTEMPTS) {
                     bindPrimary(attempt + 1);
                 } else {
                     fail(ErrorCode.INSUFFICIENT_CAPACITY);
                 }
             });
+        }
+
+        /** The reservation made for this Allocate is given up: its socket closes and its port goes back. */
+        private void cancelReservation() {
+            if (reservation != null) {
+                PortAllocator ports = primary.ports();
+                relaySockets.releaseReserved(reservation.value(), link.eventLoop());
+                ports.claim(reservation.value()).ifPresent(ports::release);
+                reservation = null;
+            }
         }
 
         void bindSecondary(int attempt) {
@@ -596,6 +646,7 @@ final class AllocateHandler {
         }
 
         private void releasePorts() {
+            cancelReservation();
             if (reservationSlot != null) {
                 reservationSlot.close();
                 reservationSlot = null;

@@ -1,7 +1,11 @@
 package io.traverse.transport;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.traverse.config.RelayConfig;
@@ -10,6 +14,9 @@ import io.traverse.turn.TurnClock;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /** Binds relay sockets on the event loop of the client they serve. */
 public final class RelaySockets {
@@ -24,6 +31,8 @@ public final class RelaySockets {
     private final TurnClock clock;
     private final TraverseMetrics metrics;
     private final int socketBuffer;
+    /** RESERVATION-TOKEN → the socket holding its port. */
+    private final Map<Long, Channel> reservedPorts = new ConcurrentHashMap<>();
 
     public RelaySockets(IoTransport io, TurnClock clock, TraverseMetrics metrics) {
         this(io, clock, metrics, RelayConfig.DEFAULT_SOCKET_BUFFER);
@@ -54,6 +63,46 @@ public final class RelaySockets {
             b.option(ip instanceof Inet6Address ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER, PMTUDISC_DO);
         }
         return b.bind(address);
+    }
+
+    /**
+     * Binds a socket that holds a port reserved by EVEN-PORT with the R bit (RFC 8656 §7.2: the server "MUST hold
+     * this reservation for at least 30 seconds"), so no other socket, ours or another process's, takes the port
+     * before the RESERVATION-TOKEN claims it. The socket reads nothing; it closes when {@link #releaseReserved} is
+     * called (the token is claimed or cancelled) or after {@code lifetimeNanos} (the reservation lapsed). At most one
+     * per reservation, and reservations are bounded by the port range and the users' quotas.
+     */
+    public ChannelFuture holdReserved(EventLoop loop, InetSocketAddress address, long token, long lifetimeNanos) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channelFactory(() -> io.newDatagramChannel(address.getAddress()))
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new ChannelInboundHandlerAdapter());
+        ChannelFuture bound = b.bind(address);
+        bound.addListener(f -> {
+            if (!f.isSuccess()) {
+                return;
+            }
+            Channel channel = bound.channel();
+            reservedPorts.put(token, channel);
+            channel.closeFuture().addListener(c -> reservedPorts.remove(token, channel));
+            channel.eventLoop().schedule(() -> channel.close(), lifetimeNanos, TimeUnit.NANOSECONDS);
+        });
+        return bound;
+    }
+
+    /**
+     * Closes the socket holding the reservation {@code token}; the future completes when the port is free to bind
+     * (at once when no socket holds it).
+     */
+    public Future<?> releaseReserved(long token, EventLoop caller) {
+        Channel channel = reservedPorts.remove(token);
+        return channel == null ? caller.newSucceededFuture(null) : channel.close();
+    }
+
+    /** Sockets holding reserved ports now (tests; bounded by the relay port range). */
+    public int reservedSockets() {
+        return reservedPorts.size();
     }
 
     /** Linux's EADDRINUSE; Netty's native transport reports errno values negated. */

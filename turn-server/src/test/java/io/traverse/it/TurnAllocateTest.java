@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.traverse.it.TurnTestSession.Options;
@@ -261,6 +262,29 @@ class TurnAllocateTest {
             assertEquals(relayed.getPort() + 1, odd.getPort());
             assertFalse(paired.has(AttributeType.RESERVATION_TOKEN));
             third.fail(third.send(allocateRequest(token)), 508);
+        }
+    }
+
+    /**
+     * The reserved port is held by a socket until the token claims it: another socket (here, another process's
+     * stand-in) cannot take it meanwhile, so the claiming Allocate never fails with 508 for a port taken in between
+     * (the intermittent 508 of coturn's uclient, whose RTCP allocation claims the reservation). After the claim the
+     * port belongs to the new allocation, and once that is gone it can be bound again.
+     */
+    @Test
+    void reservedPortIsHeldUntilClaimed() throws Exception {
+        try (TurnTestSession first = alice(); TurnTestSession second = alice()) {
+            StunMessage response = first.succeed(first.send(allocateRequest(new EvenPort(true))));
+            InetSocketAddress relayed = TurnTestSession.relayed(response, false);
+            InetSocketAddress reserved = new InetSocketAddress(relayed.getAddress(), relayed.getPort() + 1);
+            assertThrows(java.net.BindException.class, () -> new java.net.DatagramSocket(reserved).close(),
+                    "the reserved port " + reserved + " must be held by the server");
+            ReservationToken token = response.attribute(ReservationToken.class).orElseThrow();
+            StunMessage paired = second.succeed(second.send(allocateRequest(token)));
+            assertEquals(reserved, TurnTestSession.relayed(paired, false));
+            second.succeed(second.send(request(Method.REFRESH).add(new Lifetime(0))));
+            // The server closes the relay socket on its loop before it answers the Refresh.
+            new java.net.DatagramSocket(reserved).close();
         }
     }
 
