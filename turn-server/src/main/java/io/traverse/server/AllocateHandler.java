@@ -237,7 +237,7 @@ final class AllocateHandler {
     private void allocateHere(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
         StunMessage request = decoded.message();
         if (drain.isDraining()) {
-            // Draining (SIGTERM): no new allocations. RFC 8489 §10 / RFC 8656 §7.2: 300 (Try Alternate) with
+            // Draining (SIGTERM): no new allocations. §7.2 step 11 (RFC 8489 §10): 300 (Try Alternate) with
             // ALTERNATE-SERVER when one is configured, otherwise 508 (Insufficient Capacity).
             InetSocketAddress alternate = drain.alternateServer();
             StunMessage.Builder refusal = alternate == null
@@ -399,6 +399,11 @@ final class AllocateHandler {
             }
         }
 
+        /**
+         * §7.2 step 8: "Otherwise, the server checks if it can satisfy the request (i.e., can allocate a relayed
+         * transport address as described below). If the server cannot satisfy the request, then the server rejects
+         * the request with a 508 (Insufficient Capacity) error." Known only once a port is bound.
+         */
         void bindPrimary(int attempt) {
             PortAllocator ports = primary.ports();
             if (claimedPort > 0) {
@@ -490,8 +495,9 @@ final class AllocateHandler {
                 return;
             }
             if (secondary == null) {
-                // RFC 8656 §7.2: the additional family cannot be served; the allocation still succeeds with the
-                // first family and ADDRESS-ERROR-CODE tells why.
+                // §7.2 step 9: "If the server can partially meet the request, i.e., if it can only allocate one
+                // relayed transport address of a specific address type, then it includes ADDRESS-ERROR-CODE attribute
+                // in the success response to inform the client the reason for partial failure of the request."
                 addressError = new AddressErrorCode(RequestedAddressFamily.IPV6, 440, "Address Family not Supported");
                 finish();
                 return;
