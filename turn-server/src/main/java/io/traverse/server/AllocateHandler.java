@@ -262,6 +262,8 @@ final class AllocateHandler {
         AllocateAdmission admission = AllocateAdmission.admit(plan, families, registry, auth.quotaKey(), source,
                 this::releaseReservationSlot);
         if (admission instanceof AllocateAdmission.Refused refused) {
+            // A claimed token's port went back to the pool: the socket that held it closes too.
+            plan.reservationToken().ifPresent(t -> relaySockets.releaseReserved(t, link.eventLoop()));
             responder.error(link, decoded, auth, refused.code());
             return;
         }
@@ -271,7 +273,10 @@ final class AllocateHandler {
         Pending pending = new Pending(decoded, link, auth, admitted.permit(), plan.dontFragment(),
                 plan.evenPort().orElse(null), admitted.claimedPort(), admitted.primary(), admitted.secondary(),
                 plan.additionalIpv6(), plan.tcp(), admitted.reservationSlot());
-        plan.reservationToken().ifPresent(t -> pending.claimedToken = t);
+        plan.reservationToken().ifPresent(t -> {
+            pending.claimedToken = t;
+            pending.claimedPortHeld = admitted.claimedPort() > 0;
+        });
         this.pending.put(link.fiveTuple(), pending);
         ClusterQuota cluster = clusterQuota;
         if (cluster == null || !cluster.enabled()) {
@@ -337,6 +342,8 @@ final class AllocateHandler {
         final int claimedPort;
         /** The RESERVATION-TOKEN that claimed {@link #claimedPort}. */
         long claimedToken;
+        /** The claimed port is still this Allocate's to give back (no bind of it was tried yet). */
+        boolean claimedPortHeld;
         final RelayFamily primary;
         final RelayFamily secondary;
         final boolean additionalRequested;
@@ -408,6 +415,7 @@ final class AllocateHandler {
             PortAllocator ports = primary.ports();
             if (claimedPort > 0) {
                 // The socket that held the reserved port closes first; then the port is bound for this allocation.
+                claimedPortHeld = false; // from here the bind gives the port back or keeps it
                 relaySockets.releaseReserved(claimedToken, link.eventLoop()).addListener(
                         closed -> link.eventLoop().execute(() -> bindPort(claimedPort, 0)));
                 return;
@@ -653,6 +661,12 @@ final class AllocateHandler {
 
         private void releasePorts() {
             cancelReservation();
+            if (claimedPortHeld) {
+                // Refused before the claimed port was bound (the cluster quota): its socket closes, it goes back.
+                claimedPortHeld = false;
+                relaySockets.releaseReserved(claimedToken, link.eventLoop());
+                primary.ports().release(claimedPort);
+            }
             if (reservationSlot != null) {
                 reservationSlot.close();
                 reservationSlot = null;
