@@ -62,7 +62,9 @@ public record StoreConfig(String url, Path passwordFile, Duration timeout, int p
     /** The problem with a store URL (never quoting it: it may hold a password), or null. */
     static String urlProblem(String url) {
         if (isSqlite(url)) {
-            return url.length() > SQLITE.length() ? null : "sqlite: must name a file, e.g. sqlite:/var/lib/turn/turndb";
+            // relative to what? the server's working directory is rarely the config's: say it in full
+            return url.startsWith("/", SQLITE.length()) ? null
+                    : "sqlite: needs the file's absolute path, e.g. sqlite:/var/lib/turn/turndb";
         }
         URI uri;
         try {
