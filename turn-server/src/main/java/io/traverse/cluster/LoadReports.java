@@ -54,7 +54,7 @@ public final class LoadReports implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile List<InstanceLoad> peers = List.of();
 
-    public LoadReports(RedisConnector redis, String instanceId, Duration interval, Supplier<InstanceLoad> self) {
+    LoadReports(RedisConnector redis, String instanceId, Duration interval, Supplier<InstanceLoad> self) {
         this.redis = redis;
         this.instanceId = instanceId;
         this.interval = interval;
@@ -67,7 +67,7 @@ public final class LoadReports implements AutoCloseable {
     }
 
     /** Starts publishing and reading every interval. */
-    public void start() {
+    void start() {
         timer.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
