@@ -50,15 +50,22 @@ class ImportCoturnTest {
         return out;
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"examples-turnserver.conf", "debian-turnserver.conf"})
-    void theShippedConfigsTranslateToAValidConfigAndEveryOtherOptionIsListed(String name) throws Exception {
-        Path coturn = resource(name);
+    /** Imports {@code coturn} into {@code dir/traverse.yaml}, which {@code config check} must accept. */
+    private Cli.Result importAndCheck(Path coturn) throws IOException {
         Cli.Result r = Cli.exec("config", "import-coturn", coturn.toString());
         assertEquals(0, r.exitCode(), r.toString());
         Path yaml = Files.writeString(dir.resolve("traverse.yaml"), r.out());
         Cli.Result check = Cli.exec("config", "check", yaml.toString());
         assertEquals(0, check.exitCode(), check + "\n" + r.out());
+        return r;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"examples-turnserver.conf", "debian-turnserver.conf"})
+    void theShippedConfigsTranslateToAValidConfigAndEveryOtherOptionIsListed(String name) throws Exception {
+        Path coturn = resource(name);
+        Cli.Result r = importAndCheck(coturn);
+        Path yaml = dir.resolve("traverse.yaml");
         // every option line is translated or listed on stderr by its number
         TraverseConfig config = ConfigLoader.load(yaml, Map.of());
         for (int line : optionLines(coturn)) {
@@ -197,12 +204,8 @@ class ImportCoturnTest {
     void coturnsUserDatabaseBecomesTheCredentialStore(String option, String url) throws Exception {
         Path coturn = Files.writeString(dir.resolve("turnserver.conf"),
                 "realm=example.org\nlt-cred-mech\nmysql-userdb=\"host=x password=hunter2\"\n" + option + "\n");
-        Cli.Result r = Cli.exec("config", "import-coturn", coturn.toString());
-        assertEquals(0, r.exitCode(), r.toString());
-        Path yaml = Files.writeString(dir.resolve("traverse.yaml"), r.out());
-        Cli.Result check = Cli.exec("config", "check", yaml.toString());
-        assertEquals(0, check.exitCode(), check + "\n" + r.out());
-        TraverseConfig c = ConfigLoader.load(yaml, Map.of());
+        Cli.Result r = importAndCheck(coturn);
+        TraverseConfig c = ConfigLoader.load(dir.resolve("traverse.yaml"), Map.of());
         assertEquals(url, c.auth().store().url());
         assertEquals(List.of(PasswordAlgorithm.MD5), c.auth().passwordAlgorithms(), "coturn's keys are MD5 keys");
         assertTrue(r.err().contains("translated with a caveat: line 4: "), r.err());
