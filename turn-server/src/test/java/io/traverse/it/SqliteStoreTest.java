@@ -12,6 +12,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * coturn's default database: an SQLite file ({@code turnadmin -b FILE}, coturn's {@code userdb=}) at {@code
@@ -82,15 +84,18 @@ class SqliteStoreTest extends CoturnStoreTestBase {
         }
     }
 
-    @Test
-    void aFileThatIsNoDatabaseGives500AndAReadinessDetailSayingSo() throws Exception {
-        file = dir.resolve("corrupt-turndb");
-        Files.writeString(file, "user=alice:secret\n".repeat(300), StandardCharsets.US_ASCII);
+    /** A file that is no database, and an empty one (a valid SQLite database without coturn's tables). */
+    @ParameterizedTest
+    @CsvSource({"user=alice:secret, not an SQLite database", "'', no table turnusers_lt"})
+    void aFileThatIsNotCoturnsDatabaseGives500AndAReadinessDetailSayingWhy(String line, String reason)
+            throws Exception {
+        file = dir.resolve("broken-turndb-" + line.length());
+        Files.writeString(file, (line + "\n").repeat(line.isEmpty() ? 0 : 300), StandardCharsets.US_ASCII);
         try (TestServer server = startTraverse()) {
             assertEquals(500, refusal(server, "alice", "secret"));
             String problem = server.server().credentialStoreProblem();
             assertNotNull(problem, "/readyz names the store");
-            assertTrue(problem.contains("not an SQLite database"), problem);
+            assertTrue(problem.contains("sqlite:" + file) && problem.contains(reason), problem);
         }
     }
 }
