@@ -4,7 +4,6 @@ import io.traverse.auth.UserStores;
 import io.traverse.cluster.ClusterUnavailableException;
 import io.traverse.cluster.InstanceLoad;
 import io.traverse.cluster.LoadReports;
-import io.traverse.util.RedisConnector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,9 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -71,13 +67,10 @@ final class ClusterCommand implements Callable<Integer> {
                 }
             }
             List<InstanceLoad> instances;
-            try (RedisConnector connector = new RedisConnector(redis, password, TIMEOUT)) {
-                instances = LoadReports.readAll(connector).get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                throw CliException.failed(e.getCause() instanceof ClusterUnavailableException
-                        ? e.getCause().getMessage() : String.valueOf(e.getCause()));
-            } catch (TimeoutException e) {
-                throw CliException.failed("no answer from Redis within " + TIMEOUT.toSeconds() * 2 + " s");
+            try {
+                instances = LoadReports.readAll(redis, password, TIMEOUT);
+            } catch (ClusterUnavailableException e) {
+                throw CliException.failed(e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw CliException.failed("interrupted");

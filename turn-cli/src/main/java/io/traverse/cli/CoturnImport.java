@@ -57,11 +57,10 @@ final class CoturnImport {
             Map.entry("no-stun", "Traverse always answers STUN Binding"),
             Map.entry("secure-stun", "Binding requests are never authenticated in Traverse"),
             Map.entry("mobility", "ICE mobility (MOBILITY-TICKET) is not implemented"),
-            Map.entry("userdb", "SQLite user database: export users to user= lines or turn-cli user add"),
-            Map.entry("psql-userdb", "use the users file (or a credential store where configured)"),
-            Map.entry("mysql-userdb", "use the users file (or a credential store where configured)"),
-            Map.entry("mongo-userdb", "use the users file (or a credential store where configured)"),
-            Map.entry("redis-userdb", "use the users file (or a credential store where configured)"),
+            Map.entry("mysql-userdb", "Traverse reads coturn's SQLite, PostgreSQL and Redis databases only: move the "
+                    + "users (turnadmin -l) to one of them or to the users file"),
+            Map.entry("mongo-userdb", "Traverse reads coturn's SQLite, PostgreSQL and Redis databases only: move the "
+                    + "users (turnadmin -l) to one of them or to the users file"),
             Map.entry("redis-statsdb", "statistics are Prometheus metrics on the admin endpoint"),
             Map.entry("oauth", "third-party (OAuth) authorization is not implemented"),
             Map.entry("server-name", "Traverse has no server name; the realm identifies it"),
@@ -249,6 +248,7 @@ final class CoturnImport {
             notes.add(new Note(lineOf(byKey, "user"), "user=...", users.size() + " user(s) not written: give "
                     + "--users-file FILE to write them with derived keys"));
         }
+        userDatabase(options, byKey, yaml, notes);
         if (last(byKey, "stale-nonce") != null && !last(byKey, "stale-nonce").isEmpty()) {
             yaml.entry("  nonce-lifetime", intValue(byKey, "stale-nonce", 600, notes) + "s");
         }
@@ -337,6 +337,43 @@ final class CoturnImport {
     }
 
     /**
+     * coturn's user database ({@code userdb=}, {@code psql-userdb=}, {@code redis-userdb=}) as {@code auth.store}; coturn
+     * reads the last one given. Without one, coturn still reads its default SQLite file: said in a note.
+     */
+    private static void userDatabase(List<Option> options, Map<String, List<Option>> byKey, Yaml yaml,
+            List<Note> notes) {
+        List<Option> databases = options.stream().filter(o -> CoturnUserDb.OPTIONS.contains(o.key())).toList();
+        if (databases.isEmpty()) {
+            boolean auth = byKey.containsKey("lt-cred-mech") || byKey.containsKey("use-auth-secret");
+            if (auth && !byKey.containsKey("mysql-userdb") && !byKey.containsKey("mongo-userdb")) {
+                notes.add(new Note(0, "(user database)", "without userdb= coturn also reads users and REST secrets "
+                        + "from its default SQLite file (/var/lib/turn/turndb on Debian, else /var/db/turndb or "
+                        + "/usr/local/var/db/turndb); if yours holds any, set auth.store.url: sqlite:FILE"));
+            }
+            return;
+        }
+        Option db = databases.get(databases.size() - 1);
+        for (Option other : databases.subList(0, databases.size() - 1)) {
+            notes.add(new Note(other.line(), other.text(), "coturn reads one user database, the last one given"));
+        }
+        CoturnUserDb.Translation t;
+        try {
+            t = CoturnUserDb.translate(db.key(), db.value());
+        } catch (IllegalArgumentException e) {
+            notes.add(new Note(db.line(), db.text(), e.getMessage()));
+            return;
+        }
+        yaml.entry("store", "{ url: " + quote(t.url()) + " }");
+        yaml.entry("password-algorithms", "[md5]");
+        StringBuilder reason = new StringBuilder("translated to auth.store.url ").append(t.url())
+                .append("; coturn's keys are MD5, so auth.password-algorithms: [md5]");
+        for (String caveat : t.caveats()) {
+            reason.append("; ").append(caveat);
+        }
+        notes.add(new Note(db.line(), db.text(), reason.toString(), true));
+    }
+
+    /**
      * coturn's {@code max-bps} (per session, bytes per second) and {@code bps-capacity} (server-wide) as the
      * {@code bandwidth} section; 0 (coturn: no limit) writes nothing. A capacity without max-bps cannot be shared
      * out in Traverse and is noted instead.
@@ -363,7 +400,8 @@ final class CoturnImport {
             "total-quota", "user-quota", "max-bps", "bps-capacity", "static-auth-secret", "use-auth-secret", "user",
             "stale-nonce", "unauthorized-ratelimit-rps", "allowed-peer-ip",
             "denied-peer-ip", "prometheus", "prometheus-port", "verbose", "Verbose", "alternate-server",
-            "udp-alternate-server", "tcp-alternate-server", "tls-alternate-server");
+            "udp-alternate-server", "tcp-alternate-server", "tls-alternate-server", "userdb", "db", "psql-userdb",
+            "sql-userdb", "redis-userdb");
 
     /** Lines as options: {@code key}, {@code key=value} or {@code key value}; {@code #} starts a comment. */
     private static List<Option> parse(List<String> lines) {
@@ -391,7 +429,7 @@ final class CoturnImport {
     private static String redact(String key, String text) {
         return switch (key) {
             case "static-auth-secret", "cli-password", "user", "pkey-pwd", "stateless-nonce-secret",
-                    "secret-key-file", "psql-userdb", "mysql-userdb", "mongo-userdb", "redis-userdb",
+                    "secret-key-file", "psql-userdb", "sql-userdb", "mysql-userdb", "mongo-userdb", "redis-userdb",
                     "redis-statsdb" -> key + "=(redacted)";
             default -> text;
         };

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Manage users: long-term credentials stored as derived keys (MD5 and SHA-256), never passwords.",
             "In the users file (--users-file, or --store file:FILE) changes replace the file atomically with mode 0600;",
-            "in a database in coturn's schema (--store redis://... or postgres://...) the MD5 key is stored.",
+            "in a database in coturn's schema (--store redis://..., postgres://... or sqlite:FILE) the MD5 key is stored.",
             "The server picks changes up without a restart (from a database once its cache entry expires)."
         },
         subcommands = {
@@ -121,12 +121,11 @@ final class UserCommand implements Callable<Integer> {
             Path path = file.usersFile();
             if (path == null) {
                 try (UserStore store = file.open()) {
-                    if (exists(store, user, realm)) {
+                    String pw = Passwords.read(password, spec, user + "@" + realm, true);
+                    if (!UserStoreOption.await(store.add(derive(user, realm, pw)), store)) {
                         throw CliException.failed(who(user, realm) + " already exists in " + store.describe()
                                 + " (use passwd)");
                     }
-                    String pw = Passwords.read(password, spec, user + "@" + realm, true);
-                    UserStoreOption.await(store.put(derive(user, realm, pw)), store);
                     spec.commandLine().getOut().println("added " + who(user, realm) + " to " + store.describe());
                 }
                 return ExitCodes.OK;

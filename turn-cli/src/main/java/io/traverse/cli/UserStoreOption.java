@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Where {@code turn-cli user} keeps users: {@code --users-file FILE} (or {@code --store file:FILE}), or a database
- * in coturn's schema, {@code --store redis://…} / {@code --store postgres://…}, with the password in {@code
- * --store-password-file} rather than on the command line.
+ * in coturn's schema, {@code --store redis://…} / {@code postgres://…} / {@code sqlite:FILE}, with the password in
+ * {@code --store-password-file} rather than on the command line.
  */
 final class UserStoreOption {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -24,7 +24,8 @@ final class UserStoreOption {
     Path file;
 
     @Option(names = "--store", paramLabel = "URL",
-            description = "file:FILE, redis://HOST:PORT/DB or postgres://USER@HOST:PORT/DB (coturn's schema).")
+            description = "file:FILE, or in coturn's schema redis://HOST:PORT/DB, postgres://USER@HOST:PORT/DB or "
+                    + "sqlite:FILE (coturn's turndb; user add creates it when missing).")
     String store;
 
     @Option(names = "--store-password-file", paramLabel = "FILE",
@@ -36,13 +37,7 @@ final class UserStoreOption {
         if ((file == null) == (store == null)) {
             throw CliException.usage("give exactly one of --users-file and --store");
         }
-        if (file != null) {
-            return file;
-        }
-        if (store.startsWith("file:")) {
-            return Path.of(store.substring("file:".length()));
-        }
-        return store.contains("://") ? null : Path.of(store);
+        return file != null ? file : UserStores.usersFile(store);
     }
 
     /** Opens the database store (when {@link #usersFile()} is null). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.traverse.it.TestServer;
+import io.traverse.metrics.TraverseMetrics;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -111,10 +112,10 @@ class CoturnRestInteropTest {
     @Test
     void aWrongSecretIsRefusedByBoth() throws Exception {
         assertRefused(uclient(coturnPort, "-W", "not-the-secret", "-u", "erin"), "coturn");
-        double before = traverse.metrics().authFailedCount("bad_integrity");
+        double before = traverse.metrics().authFailedCount(TraverseMetrics.AuthFailure.BAD_INTEGRITY);
         assertRefused(uclient(traverse.udp4().getPort(), "-W", "not-the-secret", "-u", "erin"), "Traverse");
         // The cause: Traverse answered the wrongly signed credential with 401 (uclient 4.6 prints no code).
-        assertTrue(traverse.metrics().authFailedCount("bad_integrity") > before, "no 401 for the wrong secret");
+        assertTrue(traverse.metrics().authFailedCount(TraverseMetrics.AuthFailure.BAD_INTEGRITY) > before, "no 401 for the wrong secret");
     }
 
     @Test

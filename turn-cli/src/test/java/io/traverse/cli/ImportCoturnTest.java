@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -49,15 +50,22 @@ class ImportCoturnTest {
         return out;
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"examples-turnserver.conf", "debian-turnserver.conf"})
-    void theShippedConfigsTranslateToAValidConfigAndEveryOtherOptionIsListed(String name) throws Exception {
-        Path coturn = resource(name);
+    /** Imports {@code coturn} into {@code dir/traverse.yaml}, which {@code config check} must accept. */
+    private Cli.Result importAndCheck(Path coturn) throws IOException {
         Cli.Result r = Cli.exec("config", "import-coturn", coturn.toString());
         assertEquals(0, r.exitCode(), r.toString());
         Path yaml = Files.writeString(dir.resolve("traverse.yaml"), r.out());
         Cli.Result check = Cli.exec("config", "check", yaml.toString());
         assertEquals(0, check.exitCode(), check + "\n" + r.out());
+        return r;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"examples-turnserver.conf", "debian-turnserver.conf"})
+    void theShippedConfigsTranslateToAValidConfigAndEveryOtherOptionIsListed(String name) throws Exception {
+        Path coturn = resource(name);
+        Cli.Result r = importAndCheck(coturn);
+        Path yaml = dir.resolve("traverse.yaml");
         // every option line is translated or listed on stderr by its number
         TraverseConfig config = ConfigLoader.load(yaml, Map.of());
         for (int line : optionLines(coturn)) {
@@ -176,6 +184,42 @@ class ImportCoturnTest {
         assertTrue(r.err().contains("line 39: bogus-option=1: unknown option"), r.err());
         assertTrue(r.err().contains("translated with a caveat: line 31: prometheus:"), r.err());
         assertFalse(r.err().contains("fingerprint") || r.err().contains("no-cli"), r.err());
+    }
+
+    /** coturn's user databases become {@code auth.store}; a password in them is never copied nor printed. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "userdb=/var/lib/turn/turndb | sqlite:/var/lib/turn/turndb",
+        "db /srv/turn/turndb | sqlite:/srv/turn/turndb",
+        "psql-userdb=\"host=db.example.org dbname=coturn user=turn password=hunter2 connect_timeout=30\""
+                + " | postgres://turn@db.example.org:5432/coturn",
+        "sql-userdb=\"host=2001:db8::5 port=6543 dbname=turndb user=turn password='hunter2 x'\""
+                + " | postgres://turn@[2001:db8::5]:6543/turndb",
+        "psql-userdb=postgresql://turn:hunter2@db.example.org:6543/turndb?sslmode=require&password=hunter2"
+                + " | postgres://turn@db.example.org:6543/turndb",
+        "redis-userdb=\"ip=192.0.2.7 dbname=3 password=hunter2 port=6380 connect_timeout=30\""
+                + " | redis://192.0.2.7:6380/3",
+        "redis-userdb=\"ip=192.0.2.7 password=hunter2 port=6380 tls=true\" | rediss://192.0.2.7:6380/0"
+    })
+    void coturnsUserDatabaseBecomesTheCredentialStore(String option, String url) throws Exception {
+        Path coturn = Files.writeString(dir.resolve("turnserver.conf"),
+                "realm=example.org\nlt-cred-mech\nmysql-userdb=\"host=x password=hunter2\"\n" + option + "\n");
+        Cli.Result r = importAndCheck(coturn);
+        TraverseConfig c = ConfigLoader.load(dir.resolve("traverse.yaml"), Map.of());
+        assertEquals(url, c.auth().store().url());
+        assertEquals(List.of(PasswordAlgorithm.MD5), c.auth().passwordAlgorithms(), "coturn's keys are MD5 keys");
+        assertTrue(r.err().contains("translated with a caveat: line 4: "), r.err());
+        assertEquals(option.contains("hunter2"), r.err().contains("auth.store.password-file"), r.err());
+        assertFalse(r.out().contains("hunter2") || r.err().contains("hunter2"), "never the password:\n" + r);
+    }
+
+    @Test
+    void withoutAUserDatabaseTheDefaultSqliteFileIsMentioned() throws Exception {
+        Path coturn = Files.writeString(dir.resolve("turnserver.conf"), "realm=example.org\nlt-cred-mech\n");
+        Cli.Result r = Cli.exec("config", "import-coturn", coturn.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("(user database): without userdb= coturn also reads users"), r.err());
+        assertFalse(r.out().contains("store"), r.out());
     }
 
     @Test

@@ -20,14 +20,15 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code turn-cli user add|passwd|list|delete --store redis://…|postgres://…} against real databases in coturn's
- * schema: what the CLI writes, coturn's {@code turnadmin -l} reads, and the other way round.
+ * {@code turn-cli user add|passwd|list|delete --store redis://…|postgres://…|sqlite:FILE} against real databases in
+ * coturn's schema: what the CLI writes, coturn's {@code turnadmin -l} reads, and the other way round.
  */
 class UserStoreCommandTest {
     private static final String REALM = "cli.test";
@@ -59,10 +60,18 @@ class UserStoreCommandTest {
 
     /** name, --store arguments, turnadmin's database option. */
     static Stream<Arguments> stores() {
+        // The SQLite file does not exist yet: the CLI's first "user add" creates it, as turnadmin would.
+        Path sqlite = dir.resolve("turndb");
         return Stream.of(
                 Arguments.of("redis", List.of("--store", redis.url()), List.of("-N", redis.coturnConnection())),
                 Arguments.of("postgres", List.of("--store", postgres.url(), "--store-password-file",
-                        pgPassword.toString()), List.of("-e", postgres.coturnConnection())));
+                        pgPassword.toString()), List.of("-e", postgres.coturnConnection())),
+                Arguments.of("sqlite", List.of("--store", "sqlite:" + sqlite), List.of("-b", sqlite.toString())));
+    }
+
+    /** The network stores, for what only they can do (be unreachable, know a password). */
+    static Stream<Arguments> networkStores() {
+        return stores().filter(a -> !a.get()[0].equals("sqlite"));
     }
 
     private static Cli.Result cli(String stdin, List<String> store, String... args) {
@@ -121,7 +130,7 @@ class UserStoreCommandTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("stores")
+    @MethodSource("networkStores")
     void anUnreachableStoreFailsWithItsAddressAndNoPassword(String name, List<String> store, List<String> db) {
         String url = name.equals("redis") ? "redis://:hunter2@127.0.0.1:1/0" : "postgres://turn:hunter2@127.0.0.1:1/x";
         Cli.Result r = cli("", List.of("--store", url), "user", "list");
@@ -130,7 +139,48 @@ class UserStoreCommandTest {
         assertFalse(r.err().contains("hunter2"), "the password is never printed:\n" + r);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
+    void theSqliteFileTheCliCreatesIsPrivateAndHasCoturnsTables() throws Exception {
+        Path file = dir.resolve("new-turndb");
+        List<String> store = List.of("--store", "sqlite:" + file);
+        Cli.Result added = cli("pw\n", store, "user", "add", "--realm", REALM, "--user", "first", "--password-stdin");
+        assertEquals(0, added.exitCode(), added.toString());
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                Files.getPosixFilePermissions(file), "the file holds keys: mode 0600");
+        assertTrue(turnadminList(List.of("-b", file.toString())).contains("first"), "coturn reads it");
+        List<String> secret = List.of("turnadmin", "-s", "rest-secret", "-r", REALM, "-b", file.toString());
+        assertEquals(0, ExternalTool.run(Duration.ofSeconds(30), secret.toArray(new String[0])).exitCode(),
+                "coturn writes its REST secrets into the file the CLI created");
+    }
+
+    @Test
+    void aMissingSqliteFileIsNamedAndNotCreatedByListOrDelete() {
+        Path file = dir.resolve("absent-turndb");
+        List<String> store = List.of("--store", "sqlite:" + file);
+        for (Cli.Result r : List.of(cli("", store, "user", "list"),
+                cli("", store, "user", "delete", "--realm", REALM, "--user", "x"),
+                cli("pw\n", store, "user", "passwd", "--realm", REALM, "--user", "x", "--password-stdin"))) {
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("sqlite:" + file) && r.err().contains("no such file"), r.toString());
+        }
+        assertTrue(Files.notExists(file), "only user add creates the file");
+    }
+
+    @Test
+    void aFileThatIsNoDatabaseIsRefusedWithoutTouchingIt() throws Exception {
+        Path file = dir.resolve("users.txt");
+        Files.writeString(file, "alice:cli.test:md5=00\n".repeat(200));
+        byte[] before = Files.readAllBytes(file);
+        List<String> store = List.of("--store", "sqlite:" + file);
+        for (Cli.Result r : List.of(cli("", store, "user", "list"),
+                cli("pw\n", store, "user", "add", "--realm", REALM, "--user", "x", "--password-stdin"))) {
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("not an SQLite database"), r.toString());
+        }
+        assertArrayEquals(before, Files.readAllBytes(file), "left as it was");
+    }
+
+    @Test
     void usersFileAndStoreAreExclusive() {
         Cli.Result r = new Cli().run("user", "list", "--users-file", "x", "--store", "redis://127.0.0.1/0");
         assertEquals(2, r.exitCode(), r.toString());

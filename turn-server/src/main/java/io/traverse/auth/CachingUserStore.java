@@ -262,7 +262,9 @@ public final class CachingUserStore implements AutoCloseable {
             Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             boolean wasUp = downUntil == Long.MIN_VALUE;
-            lastFailure = cause.getMessage();
+            // orTimeout's TimeoutException has no message: say what happened (/readyz shows it)
+            lastFailure = cause instanceof java.util.concurrent.TimeoutException
+                    ? "no answer within " + settings.queryTimeout().toMillis() + " ms" : cause.getMessage();
             downUntil = at + settings.retryInterval().toNanos();
             if (wasUp) {
                 LOG.warn("credential store {} is down ({}); cached users keep working, retrying every {}",

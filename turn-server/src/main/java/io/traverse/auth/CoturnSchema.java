@@ -15,6 +15,8 @@ final class CoturnSchema {
     static final String SQL_SECRETS = "SELECT value FROM turn_secret WHERE realm = ?";
     static final String SQL_PUT = "INSERT INTO turnusers_lt (realm, name, hmackey) VALUES (?, ?, ?)"
             + " ON CONFLICT (realm, name) DO UPDATE SET hmackey = EXCLUDED.hmackey";
+    static final String SQL_ADD = "INSERT INTO turnusers_lt (realm, name, hmackey) VALUES (?, ?, ?)"
+            + " ON CONFLICT (realm, name) DO NOTHING";
     static final String SQL_DELETE = "DELETE FROM turnusers_lt WHERE realm = ? AND name = ?";
     static final String SQL_LIST = "SELECT realm, name, hmackey FROM turnusers_lt ORDER BY realm, name";
     static final String SQL_LIST_REALM = "SELECT realm, name, hmackey FROM turnusers_lt WHERE realm = ?"

@@ -14,10 +14,10 @@ import java.util.concurrent.CompletableFuture;
  * reads the file; writes replace it atomically. The server itself keeps the parsed file in memory ({@link
  * CredentialFiles}) and does not go through this class. The users file holds no REST secrets.
  */
-public final class FileUserStore implements UserStore {
+final class FileUserStore implements UserStore {
     private final Path file;
 
-    public FileUserStore(Path file) {
+    FileUserStore(Path file) {
         this.file = file;
     }
 

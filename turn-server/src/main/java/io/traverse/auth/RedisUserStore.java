@@ -17,13 +17,13 @@ import java.util.function.Function;
  * Credentials in Redis, in coturn's schema ({@link CoturnSchema}), through Lettuce (which runs on Netty) and a
  * {@link RedisConnector}: nothing waits on Redis, and the server starts while it is down.
  */
-public final class RedisUserStore implements UserStore {
+final class RedisUserStore implements UserStore {
     private final RedisConnector redis;
 
     /**
      * @param uri e.g. {@code redis://127.0.0.1:6379/0}; a password in the URL or {@code password} (non-null wins)
      */
-    public RedisUserStore(String uri, String password, Duration timeout) {
+    RedisUserStore(String uri, String password, Duration timeout) {
         this.redis = new RedisConnector(uri, password, timeout);
     }
 
@@ -47,6 +47,12 @@ public final class RedisUserStore implements UserStore {
     public CompletableFuture<Void> put(UserEntry entry) {
         return run(c -> c.set(CoturnSchema.redisUserKey(entry.username(), entry.realm()), entry.coturnKey())
                 .toCompletableFuture()).thenApply(ok -> null);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> add(UserEntry entry) {
+        return run(c -> c.setnx(CoturnSchema.redisUserKey(entry.username(), entry.realm()), entry.coturnKey())
+                .toCompletableFuture());
     }
 
     @Override

@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where long-term credentials live: the users file, a PostgreSQL database or a Redis database, the latter two in
- * coturn's schema (see {@code docs/cluster.md}). Holds derived keys (RFC 8489 §9.2.2) and TURN REST secrets, never
+ * Where long-term credentials live: the users file, or a PostgreSQL, SQLite or Redis database in coturn's schema
+ * (see {@code docs/cluster.md}). Holds derived keys (RFC 8489 §9.2.2) and TURN REST secrets, never
  * passwords.
  *
  * <p>Every method answers asynchronously and never blocks its caller; the future may complete on any thread (a
@@ -23,6 +23,16 @@ public interface UserStore extends AutoCloseable {
 
     /** Adds {@code entry}, replacing the keys of an existing user of the same name and realm. */
     CompletableFuture<Void> put(UserEntry entry);
+
+    /**
+     * Adds {@code entry} unless a user of the same name and realm exists (then completes with false and changes
+     * nothing). A database store does this in one atomic step and may create the database where coturn's {@code
+     * turnadmin} would (an SQLite file).
+     */
+    default CompletableFuture<Boolean> add(UserEntry entry) {
+        return user(entry.username(), entry.realm()).thenCompose(existing -> existing.isPresent()
+                ? CompletableFuture.completedFuture(false) : put(entry).thenApply(done -> true));
+    }
 
     /** Deletes a user; completes with false when there was none. */
     CompletableFuture<Boolean> delete(String username, String realm);

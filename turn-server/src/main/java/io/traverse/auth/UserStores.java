@@ -15,29 +15,46 @@ public final class UserStores {
 
     /**
      * {@code redis://…}/{@code rediss://…} → {@link RedisUserStore}; {@code postgres://…}/{@code postgresql://…} →
-     * {@link PostgresUserStore}; {@code file:PATH} or a plain path → {@link FileUserStore}.
+     * PostgreSQL and {@code sqlite:PATH} → coturn's SQLite file, both a {@link JdbcUserStore}; {@code file:PATH} or a
+     * plain path → {@link FileUserStore}.
      *
      * @param password overrides a password in the URL when non-null
      * @throws IllegalArgumentException naming the problem (never quoting the URL, which may hold a password)
      */
     public static UserStore open(String url, String password, Duration timeout, int poolSize) {
-        int colon = url.indexOf(':');
-        String scheme = colon < 0 ? "" : url.substring(0, colon).toLowerCase(Locale.ROOT);
-        switch (scheme) {
+        Path usersFile = usersFile(url);
+        if (usersFile != null) {
+            return new FileUserStore(usersFile);
+        }
+        switch (scheme(url)) {
             case "redis":
             case "rediss":
                 return new RedisUserStore(url, password, timeout);
             case "postgres":
             case "postgresql":
-                return new PostgresUserStore(url, password, timeout, poolSize);
-            case "file":
-                return new FileUserStore(Path.of(url.substring(colon + 1)));
+                return new JdbcUserStore(new PostgresDialect(url, password), timeout, poolSize);
+            case "sqlite":
+                return new JdbcUserStore(new SqliteDialect(url), timeout, poolSize);
             default:
-                if (scheme.length() > 1) {
-                    throw new IllegalArgumentException("unknown store scheme " + scheme
-                            + ": use redis://, rediss://, postgres:// or file:");
-                }
-                return new FileUserStore(Path.of(url));
+                throw new IllegalArgumentException("unknown store scheme " + scheme(url)
+                        + ": use redis://, rediss://, postgres://, sqlite: or file:");
         }
+    }
+
+    /**
+     * The users file a store URL names ({@code file:PATH}, or a plain path), or null when it names a database. A
+     * one-letter "scheme" is a Windows drive, part of a path.
+     */
+    public static Path usersFile(String url) {
+        String scheme = scheme(url);
+        if (scheme.equals("file")) {
+            return Path.of(url.substring("file:".length()));
+        }
+        return scheme.length() > 1 ? null : Path.of(url);
+    }
+
+    private static String scheme(String url) {
+        int colon = url.indexOf(':');
+        return colon < 0 ? "" : url.substring(0, colon).toLowerCase(Locale.ROOT);
     }
 }

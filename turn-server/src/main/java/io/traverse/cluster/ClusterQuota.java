@@ -86,7 +86,7 @@ public final class ClusterQuota implements AutoCloseable {
     private final Map<String, String> live = new ConcurrentHashMap<>();
     private final ScheduledExecutorService renewer;
 
-    public ClusterQuota(RedisConnector redis, String instanceId, int perUser, int total, Duration ttl) {
+    ClusterQuota(RedisConnector redis, String instanceId, int perUser, int total, Duration ttl) {
         this.redis = redis;
         this.instanceId = instanceId;
         this.perUser = perUser;

@@ -54,7 +54,7 @@ public final class LoadReports implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile List<InstanceLoad> peers = List.of();
 
-    public LoadReports(RedisConnector redis, String instanceId, Duration interval, Supplier<InstanceLoad> self) {
+    LoadReports(RedisConnector redis, String instanceId, Duration interval, Supplier<InstanceLoad> self) {
         this.redis = redis;
         this.instanceId = instanceId;
         this.interval = interval;
@@ -67,7 +67,7 @@ public final class LoadReports implements AutoCloseable {
     }
 
     /** Starts publishing and reading every interval. */
-    public void start() {
+    void start() {
         timer.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -104,8 +104,28 @@ public final class LoadReports implements AutoCloseable {
                 SetArgs.Builder.px(interval.toMillis() * 3)).toCompletableFuture(), ClusterUnavailableException::new);
     }
 
-    /** Every live instance's report, sorted by id (for {@code turn-cli cluster status} too). */
-    public static CompletableFuture<List<InstanceLoad>> readAll(RedisConnector redis) {
+    /**
+     * Every live instance's report in the Redis at {@code url}, sorted by id, for {@code turn-cli cluster status}:
+     * blocks the caller (never a server thread) up to twice {@code timeout}, with its own connection.
+     *
+     * @param password overrides a password in the URL when non-null
+     * @throws ClusterUnavailableException naming Redis (never its password) when it cannot answer in time
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    public static List<InstanceLoad> readAll(String url, String password, Duration timeout)
+            throws InterruptedException {
+        try (RedisConnector redis = new RedisConnector(url, password, timeout)) {
+            return readAll(redis).get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof ClusterUnavailableException c ? c
+                    : new ClusterUnavailableException(String.valueOf(e.getCause()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ClusterUnavailableException("no answer from Redis within " + timeout.toSeconds() * 2 + " s");
+        }
+    }
+
+    /** Every live instance's report, sorted by id. */
+    static CompletableFuture<List<InstanceLoad>> readAll(RedisConnector redis) {
         return redis.run(c -> scan(c, ScanCursor.INITIAL, new ArrayList<>())
                 .thenCompose(keys -> keys.isEmpty() ? CompletableFuture.completedFuture(List.<KeyValue<String, String>>of())
                         : c.mget(keys.toArray(String[]::new)).toCompletableFuture()), ClusterUnavailableException::new)

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * {@link ConfigLoader} prefixes them with the record's position in the file and reports them through a
  * checked {@link ConfigException}.
  */
-public final class InvalidConfigException extends IllegalArgumentException {
+final class InvalidConfigException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final transient List<ConfigProblem> problems;

@@ -113,10 +113,9 @@ public final class TraverseMetrics {
     public static final List<String> REQUEST_METHODS = List.of("binding", "allocate", "refresh", "send", "data",
             "create_permission", "channel_bind", "connect", "connection_bind", "connection_attempt");
 
-    /** Auth failure reason tag values (besides {@value #OTHER}), as the server's authenticator names them. */
-    public static final List<String> AUTH_FAILURE_REASONS = List.of("no_integrity", "missing_attribute",
-            "feature_bits", "password_algorithm", "wrong_realm", "unknown_user", "bad_integrity", "stale_nonce",
-            "rate_limited", "store_unavailable");
+    /** Auth failure reason tag values, {@link AuthFailure}'s in declaration order (besides {@value #OTHER}). */
+    public static final List<String> AUTH_FAILURE_REASONS =
+            java.util.Arrays.stream(AuthFailure.values()).map(AuthFailure::tag).toList();
 
     /** Handshake protocol tag values (besides {@value #OTHER}). */
     public static final List<String> HANDSHAKE_PROTOCOLS = List.of("tls", "dtls");
@@ -154,6 +153,40 @@ public final class TraverseMetrics {
         private final String tag;
 
         DropReason(String tag) {
+            this.tag = tag;
+        }
+
+        public String tag() {
+            return tag;
+        }
+    }
+
+    /** Why authentication refused or challenged a request (RFC 8489 §9.2.4); the tag value of {@link #AUTH_FAILED}. */
+    public enum AuthFailure {
+        /** No MESSAGE-INTEGRITY(-SHA256): 401 with a challenge. */
+        NO_INTEGRITY("no_integrity"),
+        /** USERNAME/USERHASH, REALM or NONCE missing: 400. */
+        MISSING_ATTRIBUTE("missing_attribute"),
+        /** Security feature bits of the nonce altered (a bid-down attack): 400. */
+        FEATURE_BITS("feature_bits"),
+        /** PASSWORD-ALGORITHMS not as offered, or PASSWORD-ALGORITHM not among them: 400. */
+        PASSWORD_ALGORITHM("password_algorithm"),
+        /** Another realm: 401. */
+        WRONG_REALM("wrong_realm"),
+        /** No such user: 401. */
+        UNKNOWN_USER("unknown_user"),
+        /** The MESSAGE-INTEGRITY did not verify: 401. */
+        BAD_INTEGRITY("bad_integrity"),
+        /** A stale or foreign nonce, after the integrity verified: 438. */
+        STALE_NONCE("stale_nonce"),
+        /** Over the rate of unauthenticated answers for the source: dropped. */
+        RATE_LIMITED("rate_limited"),
+        /** The credential store could not answer: 500. */
+        STORE_UNAVAILABLE("store_unavailable");
+
+        private final String tag;
+
+        AuthFailure(String tag) {
             this.tag = tag;
         }
 
@@ -219,8 +252,7 @@ public final class TraverseMetrics {
 
     private final Counter authSucceeded;
     /** Read-only after construction. */
-    private final Map<String, Counter> authFailed = new HashMap<>();
-    private final Counter authFailedOther;
+    private final Map<AuthFailure, Counter> authFailed = new EnumMap<>(AuthFailure.class);
 
     /** [protocol index: tls, dtls, other][0 = failure, 1 = success]. */
     private final Counter[][] handshakes = new Counter[HANDSHAKE_PROTOCOLS.size() + 1][2];
@@ -258,10 +290,11 @@ public final class TraverseMetrics {
         authSucceeded = Counter.builder(AUTH_SUCCEEDED)
                 .description("Requests whose long-term credentials verified")
                 .register(registry);
-        for (String reason : AUTH_FAILURE_REASONS) {
-            authFailed.put(reason, registerAuthFailed(reason));
+        for (AuthFailure reason : AuthFailure.values()) {
+            authFailed.put(reason, registerAuthFailed(reason.tag()));
         }
-        authFailedOther = registerAuthFailed(OTHER);
+        // Pre-registered so the dashboard's series exist; no reason is counted under it.
+        registerAuthFailed(OTHER);
 
         for (int p = 0; p <= HANDSHAKE_PROTOCOLS.size(); p++) {
             String protocol = p < HANDSHAKE_PROTOCOLS.size() ? HANDSHAKE_PROTOCOLS.get(p) : OTHER;
@@ -439,12 +472,9 @@ public final class TraverseMetrics {
         authSucceeded.increment();
     }
 
-    /**
-     * Counts a request refused or challenged by authentication. {@code reason} is one of
-     * {@link #AUTH_FAILURE_REASONS}; anything else (including {@code null}) counts as {@value #OTHER}.
-     */
-    public void authFailed(String reason) {
-        failureCounter(reason).increment();
+    /** Counts a request refused or challenged by authentication. */
+    public void authFailed(AuthFailure reason) {
+        authFailed.get(reason).increment();
     }
 
     /** Successful authentications so far. */
@@ -452,14 +482,9 @@ public final class TraverseMetrics {
         return authSucceeded.count();
     }
 
-    /** Failures counted under this reason (unknown reasons read the {@value #OTHER} counter). */
-    public double authFailedCount(String reason) {
-        return failureCounter(reason).count();
-    }
-
-    private Counter failureCounter(String reason) {
-        Counter c = reason == null ? null : authFailed.get(reason);
-        return c != null ? c : authFailedOther;
+    /** Failures counted under this reason. */
+    public double authFailedCount(AuthFailure reason) {
+        return authFailed.get(reason).count();
     }
 
     private Counter registerAuthFailed(String reason) {

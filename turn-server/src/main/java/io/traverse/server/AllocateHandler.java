@@ -8,13 +8,10 @@ import io.traverse.metrics.TraverseMetrics;
 import io.traverse.net.IpAddresses;
 import io.traverse.stun.ErrorCode;
 import io.traverse.stun.StunMessage;
-import io.traverse.stun.attr.AdditionalAddressFamily;
 import io.traverse.stun.attr.AddressErrorCode;
-import io.traverse.stun.attr.DontFragment;
 import io.traverse.stun.attr.EvenPort;
 import io.traverse.stun.attr.Lifetime;
 import io.traverse.stun.attr.RequestedAddressFamily;
-import io.traverse.stun.attr.RequestedTransport;
 import io.traverse.stun.attr.ReservationToken;
 import io.traverse.stun.attr.UnknownAttributes;
 import io.traverse.stun.attr.XorMappedAddress;
@@ -31,7 +28,7 @@ import io.traverse.turn.FiveTuple;
 import io.traverse.turn.Lifetimes;
 import io.traverse.turn.PortAllocator;
 import io.traverse.turn.PortReservationToken;
-import io.traverse.turn.ReserveResult;
+import io.traverse.turn.RelayHandle;
 import io.traverse.turn.TurnClock;
 import io.traverse.util.LogText;
 import java.net.Inet6Address;
@@ -63,8 +60,6 @@ final class AllocateHandler {
             new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - PORT_WARNING_INTERVAL_NANOS);
     /** How often an allocation's permissions, channels and lifetime are swept. */
     static final long SWEEP_SECONDS = 5;
-    /** coturn's draft-era ADDITIONAL-ADDRESS-FAMILY type. */
-    static final int LEGACY_ADDITIONAL_ADDRESS_FAMILY = 0x8032;
 
     private final AllocationRegistry registry;
     private final RelaySockets relaySockets;
@@ -155,36 +150,54 @@ final class AllocateHandler {
             destroy(existing, EndReason.EXPIRED);
             existing = null;
         }
+        byte[] transactionId = request.transactionId().toBytes();
         if (existing != null) {
-            if (existing.isAllocateTransaction(request.transactionId().toBytes())
-                    && existing.cachedResponse() instanceof byte[]) {
-                // §7.2 step 2 / RFC 8489 §6.3.1: a retransmitted Allocate gets the same success response again.
-                link.write(Unpooled.wrappedBuffer((byte[]) existing.cachedResponse()));
+            Optional<byte[]> sent = existing.allocateResponse();
+            if (existing.isAllocateTransaction(transactionId) && sent.isPresent()) {
+                // RFC 8489 §6.3.1: a retransmitted Allocate gets the same success response again, not 437.
+                link.write(Unpooled.wrappedBuffer(sent.get()));
                 return;
             }
-            // §7.2 step 2: "the server checks if the 5-tuple is currently in use by an existing allocation. If
-            // yes, the server rejects the request with a 437 (Allocation Mismatch) error."
-            responder.error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
-            return;
         }
         Pending inFlight = pending.get(link.fiveTuple());
-        if (inFlight != null) {
-            if (Arrays.equals(inFlight.transactionId, request.transactionId().toBytes())) {
-                // A retransmission that arrived while the first one's relay socket is being bound: it gets the
-                // same response as the first, once there is one (RFC 8489 §6.3.1), and creates nothing.
-                inFlight.retransmissions++;
-                return;
-            }
-            // §7.2 step 2: the 5-tuple is being allocated by another transaction → 437.
-            responder.error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
+        if (inFlight != null && Arrays.equals(inFlight.transactionId, transactionId)) {
+            // A retransmission that arrived while the first one's relay socket is being bound: it gets the
+            // same response as the first, once there is one (RFC 8489 §6.3.1), and creates nothing.
+            inFlight.retransmissions++;
             return;
         }
+        if (existing != null || inFlight != null) {
+            // §7.2 step 2: the 5-tuple is in use by an allocation, or another transaction is creating one → 437.
+            if (AllocateDecision.decide(request, context(link, true)) instanceof AllocateDecision.Reject refusal) {
+                reject(decoded, link, auth, refusal);
+            }
+            return;
+        }
+        // §7.2 step 11: "Also, at any point, the server MAY choose to reject the request with a 300 (Try Alternate)
+        // error if it wishes to redirect the client to a different server. The use of this error code and attribute
+        // follows the specification in [RFC8489]."
         LoadReports reports = loadReports;
         if (reports != null && (drain.isDraining() || registry.active() >= redirectAt)) {
             redirectForLoad(decoded, link, auth, reports);
             return;
         }
         allocateHere(decoded, link, auth);
+    }
+
+    private AllocateDecision.Context context(ClientLink link, boolean fiveTupleInUse) {
+        return new AllocateDecision.Context(link.isStream(), fiveTupleInUse, dontFragmentEnabled,
+                family(false) != null, family(true) != null);
+    }
+
+    /** Answers a refused Allocate (with UNKNOWN-ATTRIBUTES for 420, RFC 8489 §14.13). */
+    private void reject(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth,
+            AllocateDecision.Reject reject) {
+        if (reject.unknownAttributes().isEmpty()) {
+            responder.error(link, decoded, auth, reject.code());
+        } else {
+            responder.respond(link, decoded, StunMessage.errorResponseTo(decoded.message(), reject.code())
+                    .add(new UnknownAttributes(reject.unknownAttributes())), auth.integrity());
+        }
     }
 
     /**
@@ -224,7 +237,7 @@ final class AllocateHandler {
     private void allocateHere(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
         StunMessage request = decoded.message();
         if (drain.isDraining()) {
-            // Draining (SIGTERM): no new allocations. RFC 8489 §10 / RFC 8656 §7.2: 300 (Try Alternate) with
+            // Draining (SIGTERM): no new allocations. §7.2 step 11 (RFC 8489 §10): 300 (Try Alternate) with
             // ALTERNATE-SERVER when one is configured, otherwise 508 (Insufficient Capacity).
             InetSocketAddress alternate = drain.alternateServer();
             StunMessage.Builder refusal = alternate == null
@@ -234,120 +247,36 @@ final class AllocateHandler {
             responder.respond(link, decoded, refusal, auth.integrity());
             return;
         }
-        // §7.2 step 3: REQUESTED-TRANSPORT must be present (400) and UDP (442; TCP relay is RFC 6062's).
-        Optional<RequestedTransport> transport = request.attribute(RequestedTransport.class);
-        if (transport.isEmpty()) {
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            return;
+        AllocateDecision decision = AllocateDecision.decide(request, context(link, false));
+        if (decision instanceof AllocateDecision.Reject refusal) {
+            reject(decoded, link, auth, refusal);
+        } else if (decision instanceof AllocateDecision.Plan plan) {
+            allocate(decoded, link, auth, plan);
         }
-        boolean tcp = transport.get().protocol() == RequestedTransport.TCP;
-        if (!tcp && transport.get().protocol() != RequestedTransport.UDP) {
-            responder.error(link, decoded, auth, ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL);
-            return;
-        }
-        if (tcp && (!link.isStream() || request.attribute(DontFragment.class).isPresent()
-                || request.attribute(EvenPort.class).isPresent()
-                || request.attribute(ReservationToken.class).isPresent()
-                || additionalAddressFamily(request).isPresent())) {
-            // RFC 6062 §5.1: a TCP allocation needs a TCP or TLS control connection, and DONT-FRAGMENT, EVEN-PORT
-            // and RESERVATION-TOKEN have no meaning for it → 400 (dual-stack TCP allocations are not offered).
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            return;
-        }
-        // §7.2 step 4: DONT-FRAGMENT that cannot be honoured → 420 listing it.
-        boolean dontFragment = request.attribute(DontFragment.class).isPresent();
-        if (dontFragment && !dontFragmentEnabled) {
-            responder.respond(link, decoded, StunMessage.errorResponseTo(request, ErrorCode.UNKNOWN_ATTRIBUTE)
-                    .add(new UnknownAttributes(List.of(io.traverse.stun.AttributeType.DONT_FRAGMENT.code()))), auth.integrity());
-            return;
-        }
-        Optional<ReservationToken> token = request.attribute(ReservationToken.class);
-        Optional<EvenPort> evenPort = request.attribute(EvenPort.class);
-        Optional<RequestedAddressFamily> requestedFamily = request.attribute(RequestedAddressFamily.class);
-        Optional<AdditionalAddressFamily> additionalFamily = additionalAddressFamily(request);
-        // §7.2 step 5: RESERVATION-TOKEN with EVEN-PORT, REQUESTED-ADDRESS-FAMILY or ADDITIONAL-ADDRESS-FAMILY → 400.
-        if (token.isPresent() && (evenPort.isPresent() || requestedFamily.isPresent()
-                || additionalFamily.isPresent())) {
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            return;
-        }
-        // §7.2 step 6 (REQUESTED-ADDRESS-FAMILY): unknown family → 440; with ADDITIONAL-ADDRESS-FAMILY → 400.
-        if (requestedFamily.isPresent() && additionalFamily.isPresent()) {
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            return;
-        }
-        boolean primaryIpv6 = false;
-        if (requestedFamily.isPresent()) {
-            int family = requestedFamily.get().family();
-            if (family != RequestedAddressFamily.IPV4 && family != RequestedAddressFamily.IPV6) {
-                responder.error(link, decoded, auth, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
-                return;
-            }
-            primaryIpv6 = family == RequestedAddressFamily.IPV6;
-        }
-        // §7.2 step 8: "If the request contains an EVEN-PORT attribute with the R bit set to 1 and an
-        // ADDITIONAL-ADDRESS-FAMILY attribute, the server MUST reply with a 400 (Bad Request) error."
-        if (evenPort.isPresent() && evenPort.get().reserveNext() && additionalFamily.isPresent()) {
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            return;
-        }
-        // ADDITIONAL-ADDRESS-FAMILY must be IPv6 (§7.2: "If the value is 0x01 (IPv4), 400").
-        if (additionalFamily.isPresent() && additionalFamily.get().family() != RequestedAddressFamily.IPV6) {
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            return;
-        }
-        RelayFamily primary = family(primaryIpv6);
-        int claimedPort = -1;
-        if (token.isPresent()) {
-            // The token names a port reserved by an earlier EVEN-PORT allocation, in whichever family that was.
-            primary = null;
-            for (RelayFamily f : families) {
-                OptionalInt port = f.ports().claim(token.get().token());
-                if (port.isPresent()) {
-                    // The reservation's quota slot passes to the allocation that claims it (reserved below).
-                    releaseReservationSlot(token.get().token());
-                    primary = f;
-                    claimedPort = port.getAsInt();
-                    break;
-                }
-            }
-            if (primary == null) {
-                // RFC 8656 §7.2: an unknown or expired reservation token → 508.
-                responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
-                return;
-            }
-        }
-        if (primary == null) {
-            responder.error(link, decoded, auth, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
-            return;
-        }
-        RelayFamily secondary = additionalFamily.isPresent() ? family(true) : null;
-        // §7.2 step 7 (quota): per-user (and per-source) quota → 486, server-wide limit → 508.
+    }
+
+    /** The checks of §7.2 that need live state (the reservation token, the quotas), then the bind. */
+    private void allocate(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth,
+            AllocateDecision.Plan plan) {
         Object source = perSourceQuota ? IpAddresses.sourceKey(link.fiveTuple().client().getAddress()) : null;
-        ReserveResult reserved = registry.reserve(auth.quotaKey(), source);
-        if (reserved instanceof ReserveResult.Rejected) {
-            if (claimedPort > 0) {
-                primary.ports().release(claimedPort);
-            }
-            responder.error(link, decoded, auth, ErrorCode.valueOf(((ReserveResult.Rejected) reserved).errorCode()));
+        AllocateAdmission admission = AllocateAdmission.admit(plan, families, registry, auth.quotaKey(), source,
+                this::releaseReservationSlot);
+        if (admission instanceof AllocateAdmission.Refused refused) {
+            // A claimed token's port went back to the pool: the socket that held it closes too.
+            plan.reservationToken().ifPresent(t -> relaySockets.releaseReserved(t, link.eventLoop()));
+            responder.error(link, decoded, auth, refused.code());
             return;
         }
-        AllocationPermit permit = ((ReserveResult.Granted) reserved).permit();
-        AllocationPermit reservationSlot = null;
-        if (evenPort.isPresent() && evenPort.get().reserveNext()) {
-            // The port held for a later Allocate counts against the quota like an allocation (486 / 508).
-            ReserveResult second = registry.reserve(auth.quotaKey(), source);
-            if (second instanceof ReserveResult.Rejected) {
-                permit.close();
-                responder.error(link, decoded, auth,
-                        ErrorCode.valueOf(((ReserveResult.Rejected) second).errorCode()));
-                return;
-            }
-            reservationSlot = ((ReserveResult.Granted) second).permit();
+        if (!(admission instanceof AllocateAdmission.Admitted admitted)) {
+            return;
         }
-        Pending pending = new Pending(decoded, link, auth, permit, dontFragment, evenPort.orElse(null),
-                claimedPort, primary, secondary, additionalFamily.isPresent(), tcp, reservationSlot);
-        token.ifPresent(t -> pending.claimedToken = t.token());
+        Pending pending = new Pending(decoded, link, auth, admitted.permit(), plan.dontFragment(),
+                plan.evenPort().orElse(null), admitted.claimedPort(), admitted.primary(), admitted.secondary(),
+                plan.additionalIpv6(), plan.tcp(), admitted.reservationSlot());
+        plan.reservationToken().ifPresent(t -> {
+            pending.claimedToken = t;
+            pending.claimedPortHeld = admitted.claimedPort() > 0;
+        });
         this.pending.put(link.fiveTuple(), pending);
         ClusterQuota cluster = clusterQuota;
         if (cluster == null || !cluster.enabled()) {
@@ -355,25 +284,7 @@ final class AllocateHandler {
             return;
         }
         // §7.2 step 10 across the fleet: the cluster-wide quota in Redis, answered on this client's loop.
-        cluster.reserve(permit.username()).thenAcceptAsync(pending::clusterReserved, link.eventLoop());
-    }
-
-    /**
-     * ADDITIONAL-ADDRESS-FAMILY (RFC 8656 §18.15, type 0x8000), or coturn's pre-RFC code point 0x8032 that its
-     * clients (turnutils_uclient -Z) still send with the same value layout.
-     */
-    static Optional<AdditionalAddressFamily> additionalAddressFamily(StunMessage request) {
-        Optional<AdditionalAddressFamily> standard = request.attribute(AdditionalAddressFamily.class);
-        if (standard.isPresent()) {
-            return standard;
-        }
-        for (io.traverse.stun.attr.UnknownAttribute a : request.attributes(io.traverse.stun.attr.UnknownAttribute.class)) {
-            byte[] value = a.value();
-            if (a.typeCode() == LEGACY_ADDITIONAL_ADDRESS_FAMILY && value.length == 4) {
-                return Optional.of(new AdditionalAddressFamily(value[0] & 0xff));
-            }
-        }
-        return Optional.empty();
+        cluster.reserve(admitted.permit().username()).thenAcceptAsync(pending::clusterReserved, link.eventLoop());
     }
 
     /** Frees the quota slot of a reservation that was claimed or lapsed; idempotent. */
@@ -385,12 +296,7 @@ final class AllocateHandler {
     }
 
     private RelayFamily family(boolean ipv6) {
-        for (RelayFamily f : families) {
-            if (f.isIpv6() == ipv6) {
-                return f;
-            }
-        }
-        return null;
+        return AllocateAdmission.family(families, ipv6);
     }
 
     /** Removes an allocation, closes its sockets and returns its ports. Runs on the allocation's loop. */
@@ -402,7 +308,7 @@ final class AllocateHandler {
         if (slot != null) {
             clusterQuota.release(slot);
         }
-        RelaySession session = (RelaySession) allocation.attachment();
+        RelayHandle session = allocation.relayHandle();
         bandwidth.release(allocation.traffic().limitBytesPerSecond());
         session.close();
         if (session.isTcp()) {
@@ -436,6 +342,8 @@ final class AllocateHandler {
         final int claimedPort;
         /** The RESERVATION-TOKEN that claimed {@link #claimedPort}. */
         long claimedToken;
+        /** The claimed port is still this Allocate's to give back (no bind of it was tried yet). */
+        boolean claimedPortHeld;
         final RelayFamily primary;
         final RelayFamily secondary;
         final boolean additionalRequested;
@@ -498,10 +406,16 @@ final class AllocateHandler {
             }
         }
 
+        /**
+         * §7.2 step 8: "Otherwise, the server checks if it can satisfy the request (i.e., can allocate a relayed
+         * transport address as described below). If the server cannot satisfy the request, then the server rejects
+         * the request with a 508 (Insufficient Capacity) error." Known only once a port is bound.
+         */
         void bindPrimary(int attempt) {
             PortAllocator ports = primary.ports();
             if (claimedPort > 0) {
                 // The socket that held the reserved port closes first; then the port is bound for this allocation.
+                claimedPortHeld = false; // from here the bind gives the port back or keeps it
                 relaySockets.releaseReserved(claimedToken, link.eventLoop()).addListener(
                         closed -> link.eventLoop().execute(() -> bindPort(claimedPort, 0)));
                 return;
@@ -589,8 +503,9 @@ final class AllocateHandler {
                 return;
             }
             if (secondary == null) {
-                // RFC 8656 §7.2: the additional family cannot be served; the allocation still succeeds with the
-                // first family and ADDRESS-ERROR-CODE tells why.
+                // §7.2 step 9: "If the server can partially meet the request, i.e., if it can only allocate one
+                // relayed transport address of a specific address type, then it includes ADDRESS-ERROR-CODE attribute
+                // in the success response to inform the client the reason for partial failure of the request."
                 addressError = new AddressErrorCode(RequestedAddressFamily.IPV6, 440, "Address Family not Supported");
                 finish();
                 return;
@@ -662,7 +577,7 @@ final class AllocateHandler {
                     .key(auth.key())
                     .transactionId(request.transactionId().toBytes())
                     .lifetimes(lifetimes)
-                    .attachment(session);
+                    .relayHandle(session);
             request.attribute(Lifetime.class).ifPresent(l -> builder.requestedLifetime(l.seconds()));
             for (InetSocketAddress[] relay : relays) {
                 builder.relay(relay[0], relay[1]);
@@ -685,6 +600,9 @@ final class AllocateHandler {
                 replay(respondError(ErrorCode.ALLOCATION_MISMATCH));
                 link.channel().flush();
                 return;
+            }
+            if (session.isTcp()) {
+                tcpRelay.opened(allocation, session);
             }
             if (clusterSlot != null && clusterSlot.decision() == ClusterQuota.Decision.GRANTED) {
                 clusterSlots.put(allocation.id(), clusterSlot);
@@ -713,7 +631,7 @@ final class AllocateHandler {
             }
             byte[] encoded = responder.respond(link, decoded, response, auth.integrity());
             replay(encoded);
-            allocation.setCachedResponse(encoded);
+            allocation.allocateResponse(encoded);
             link.channel().flush();
             session.sweep(link.eventLoop().scheduleAtFixedRate(() -> sweep(allocation),
                     SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS));
@@ -743,6 +661,12 @@ final class AllocateHandler {
 
         private void releasePorts() {
             cancelReservation();
+            if (claimedPortHeld) {
+                // Refused before the claimed port was bound (the cluster quota): its socket closes, it goes back.
+                claimedPortHeld = false;
+                relaySockets.releaseReserved(claimedToken, link.eventLoop());
+                primary.ports().release(claimedPort);
+            }
             if (reservationSlot != null) {
                 reservationSlot.close();
                 reservationSlot = null;

@@ -3,6 +3,7 @@ package io.traverse.server;
 import io.traverse.auth.CredentialStore;
 import io.traverse.auth.RateLimiter;
 import io.traverse.auth.StatelessNonces;
+import io.traverse.metrics.TraverseMetrics.AuthFailure;
 import io.traverse.stun.ErrorCode;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.attr.Nonce;
@@ -50,10 +51,10 @@ final class Authenticator {
     }
 
     /** Answer with this error response; {@code integrity} protects it when the key is known (438). */
-    record Rejected(StunMessage.Builder response, Integrity integrity, String reason) implements Result {}
+    record Rejected(StunMessage.Builder response, Integrity integrity, AuthFailure reason) implements Result {}
 
     /** Send nothing (rate limit). */
-    record Dropped(String reason) implements Result {}
+    record Dropped(AuthFailure reason) implements Result {}
 
     /** Checks a request's MESSAGE-INTEGRITY(-SHA256) with one key: the one MAC each answer costs (a test seam). */
     @FunctionalInterface
@@ -118,7 +119,7 @@ final class Authenticator {
     private Result rateLimited(Result result, InetSocketAddress source) {
         if (result instanceof Rejected && ((Rejected) result).integrity().kind() == Integrity.Kind.NONE
                 && !unauthenticatedLimiter.tryAcquire(source.getAddress())) {
-            return new Dropped("rate_limited");
+            return new Dropped(AuthFailure.RATE_LIMITED);
         }
         return result;
     }
@@ -130,7 +131,7 @@ final class Authenticator {
         if (!sha256 && !decoded.hasMessageIntegrity()) {
             // §9.2.4 first bullet: no integrity → 401 with REALM and a fresh NONCE, no larger than needed (no
             // SOFTWARE, no reason text beyond the default).
-            return now(challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "no_integrity"));
+            return now(challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, AuthFailure.NO_INTEGRITY));
         }
         Optional<Username> username = request.attribute(Username.class);
         Optional<UserHash> userHash = request.attribute(UserHash.class);
@@ -139,17 +140,17 @@ final class Authenticator {
         if ((username.isEmpty() && userHash.isEmpty()) || requestRealm.isEmpty() || nonce.isEmpty()) {
             // §9.2.4: integrity present but USERNAME/USERHASH, REALM or NONCE missing → 400.
             return now(new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST),
-                    Integrity.none(), "missing_attribute"));
+                    Integrity.none(), AuthFailure.MISSING_ATTRIBUTE));
         }
         String nonceValue = nonce.get().value();
         Optional<PasswordAlgorithm> algorithm = passwordAlgorithm(request);
         if (algorithm.isEmpty()) {
             // §9.2.4: PASSWORD-ALGORITHMS not what we offered, or PASSWORD-ALGORITHM not among them → 400.
             return now(new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST),
-                    Integrity.none(), "password_algorithm"));
+                    Integrity.none(), AuthFailure.PASSWORD_ALGORITHM));
         }
         if (!realm.equals(requestRealm.get().value())) {
-            return now(challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "wrong_realm"));
+            return now(challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, AuthFailure.WRONG_REALM));
         }
         String user;
         if (username.isPresent()) {
@@ -158,7 +159,7 @@ final class Authenticator {
             Optional<String> resolved = credentials.resolveUserHash(userHash.get().hash(), realm);
             if (resolved.isEmpty()) {
                 verify(decoded, sha256, DUMMY_KEYS.get(algorithm.get()));
-                return now(challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "unknown_user"));
+                return now(challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, AuthFailure.UNKNOWN_USER));
             }
             user = resolved.get();
         }
@@ -190,13 +191,13 @@ final class Authenticator {
             // The credential store cannot answer and the user is not cached: RFC 8489 §14.8, 500 "temporary error,
             // the client should try again". No key, so no integrity.
             return new Rejected(StunMessage.errorResponseTo(request, ErrorCode.SERVER_ERROR), Integrity.none(),
-                    "store_unavailable");
+                    AuthFailure.STORE_UNAVAILABLE);
         }
         if (keys.isEmpty()) {
             // No timing oracle: an unknown user costs the same MAC computation as a known one with a wrong
             // password, so response times do not tell which usernames exist.
             verify(decoded, sha256, DUMMY_KEYS.get(algorithm));
-            return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "unknown_user");
+            return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, AuthFailure.UNKNOWN_USER);
         }
         byte[] key = null;
         for (byte[] candidate : keys) {
@@ -206,20 +207,20 @@ final class Authenticator {
             }
         }
         if (key == null) {
-            return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, "bad_integrity");
+            return challenge(request, client, transport, ErrorCode.UNAUTHENTICATED, AuthFailure.BAD_INTEGRITY);
         }
         if (nonceValue.startsWith(NonceCookie.PREFIX) && !nonces.featuresMatch(nonceValue)) {
             // §9.2.4, after the integrity check: security feature bits altered in transit are a bid-down attack
             // (erratum 6290) → 400. Checked only now, so an unauthenticated sender learns nothing from it.
             return new Rejected(StunMessage.errorResponseTo(request, ErrorCode.BAD_REQUEST), Integrity.none(),
-                    "feature_bits");
+                    AuthFailure.FEATURE_BITS);
         }
         Integrity integrity = sha256 ? Integrity.sha256(key) : Integrity.sha1(key);
         if (nonces.validate(nonceValue, client, transport) != StatelessNonces.Validity.VALID) {
             // §9.2.4: only now, with the integrity verified, a stale (or foreign) nonce → 438 with a fresh one.
             StunMessage.Builder stale = withChallenge(
                     StunMessage.errorResponseTo(request, ErrorCode.STALE_NONCE), client, transport);
-            return new Rejected(stale, integrity, "stale_nonce");
+            return new Rejected(stale, integrity, AuthFailure.STALE_NONCE);
         }
         return new Authenticated(user, realm, key, integrity, credentials.quotaKey(user, realm));
     }
@@ -262,7 +263,7 @@ final class Authenticator {
      * server; clients act on the code) and no SOFTWARE. Sizes in docs/security.md.
      */
     private Rejected challenge(StunMessage request, InetSocketAddress client, String transport, ErrorCode code,
-            String reason) {
+            AuthFailure reason) {
         return new Rejected(withChallenge(StunMessage.errorResponseTo(request, code, ""), client, transport),
                 Integrity.none(), reason);
     }

@@ -1,7 +1,5 @@
 package io.traverse.server;
 
-import io.netty.channel.EventLoop;
-import io.traverse.transport.RelaySession;
 import io.traverse.turn.Allocation;
 import io.traverse.turn.AllocationRegistry;
 import io.traverse.turn.EndReason;
@@ -105,11 +103,8 @@ public final class Sessions {
                 if (allocation.isClosed()) {
                     return false;
                 }
-                RelaySession session = (RelaySession) allocation.attachment();
                 allocations.destroy(allocation, EndReason.ADMIN);
-                if (session.link().isStream()) {
-                    session.link().channel().close();
-                }
+                allocation.relayHandle().closeClientConnection();
                 return true;
             }));
         }
@@ -125,9 +120,8 @@ public final class Sessions {
     }
 
     private static <T> CompletableFuture<T> onLoop(Allocation allocation, java.util.function.Supplier<T> task) {
-        EventLoop loop = ((RelaySession) allocation.attachment()).link().eventLoop();
         CompletableFuture<T> result = new CompletableFuture<>();
-        loop.execute(() -> {
+        allocation.relayHandle().loop().execute(() -> {
             try {
                 result.complete(task.get());
             } catch (RuntimeException e) {

@@ -8,17 +8,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.traverse.config.LimitsConfig;
 import io.traverse.metrics.TraverseMetrics.DropReason;
-import io.traverse.metrics.TraverseMetrics.Limit;
 import io.traverse.metrics.TraverseMetrics;
-import io.traverse.net.IpAddresses;
-import io.traverse.stun.ErrorCode;
 import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
 import io.traverse.stun.StunMessage;
 import io.traverse.stun.TransactionId;
 import io.traverse.stun.attr.ConnectionId;
 import io.traverse.stun.attr.XorPeerAddress;
-import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
 import io.traverse.stun.codec.StunEncoder;
 import io.traverse.transport.ClientLink;
@@ -40,8 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RFC 6062 TCP relaying: Connect (§5.2), ConnectionAttempt for peers that connect in (§5.3) and ConnectionBind
- * (§5.4). A peer connection waits, unread, for the client's data connection; unbound ones are closed after 30 s.
+ * RFC 6062 TCP relaying: the peer connections of every TCP allocation and ConnectionAttempt for peers that connect in
+ * (§5.3). The requests are {@link ConnectHandler}'s (§5.2) and {@link ConnectionBindHandler}'s (§5.4). A peer
+ * connection waits, unread, for the client's data connection; unbound ones are closed after 30 s.
  * Control and peer connections of an allocation live on the allocation's loop; the data connection is on the loop
  * its accept landed on, so bytes between a data connection and its peer may cross loops (documented in
  * docs/architecture.md).
@@ -59,7 +56,7 @@ final class TcpRelay {
      * A peer connection: its slot is taken when a Connect starts (no channel yet), so pipelined Connects see it; it
      * gets its channel and CONNECTION-ID once connected (or accepted), before and after ConnectionBind.
      */
-    private static final class PeerConnection {
+    static final class PeerConnection {
         int id;
         final Allocation allocation;
         Channel channel;
@@ -72,19 +69,23 @@ final class TcpRelay {
         }
     }
 
-    /** An allocation's peer connections (connecting, unbound and bound) by peer, and its Connect budget. */
-    private static final class AllocationConnections {
+    /**
+     * An allocation's transport side, its peer connections (connecting, unbound and bound) by peer, and its Connect
+     * budget.
+     */
+    static final class AllocationConnections {
+        final RelaySession session;
         final Map<InetSocketAddress, PeerConnection> byPeer = new ConcurrentHashMap<>();
         final TokenBucket connects;
 
-        AllocationConnections(int connectsPerSecond) {
+        AllocationConnections(RelaySession session, int connectsPerSecond) {
+            this.session = session;
             this.connects = new TokenBucket(connectsPerSecond);
         }
     }
 
     private final TcpRelaySockets sockets;
     private final Supplier<PeerPolicy> policy;
-    private final Responder responder;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
     private final SecureRandom random = new SecureRandom();
@@ -96,11 +97,10 @@ final class TcpRelay {
     /** {@code limits.tcp-relay.connects-per-second}: every Connect of the server draws from it. */
     private final TokenBucket serverConnects;
 
-    TcpRelay(TcpRelaySockets sockets, Supplier<PeerPolicy> policy, Responder responder, TurnClock clock,
-            TraverseMetrics metrics, LimitsConfig.TcpRelay limits) {
+    TcpRelay(TcpRelaySockets sockets, Supplier<PeerPolicy> policy, TurnClock clock, TraverseMetrics metrics,
+            LimitsConfig.TcpRelay limits) {
         this.sockets = sockets;
         this.policy = policy;
-        this.responder = responder;
         this.clock = clock;
         this.metrics = metrics;
         this.limits = limits;
@@ -132,7 +132,7 @@ final class TcpRelay {
             channel.close();
             return;
         }
-        Map<InetSocketAddress, PeerConnection> live = connections(allocation).byPeer;
+        Map<InetSocketAddress, PeerConnection> live = connections(allocation, session).byPeer;
         PeerConnection connection = new PeerConnection(allocation, peer);
         if (live.size() >= MAX_PENDING_PER_ALLOCATION || live.putIfAbsent(peer, connection) != null) {
             channel.close();
@@ -149,100 +149,49 @@ final class TcpRelay {
         link.channel().flush();
     }
 
-    /** §5.2 Connect: the server connects from the relayed address to the peer. */
-    void connect(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth, Allocation allocation) {
-        StunMessage request = decoded.message();
-        XorPeerAddress peer = request.attribute(XorPeerAddress.class).orElse(null);
-        if (peer == null || peer.address().getPort() == 0) {
-            // §5.2: XOR-PEER-ADDRESS is required; port 0 cannot be connected to → 400.
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            return;
-        }
-        InetSocketAddress target = peer.address();
-        if (!allocation.supportsPeerFamily(target.getAddress())) {
-            responder.error(link, decoded, auth, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH);
-            return;
-        }
-        if (IpAddresses.isIpv4Mapped(target.getAddress()) || !policy.get().isAllowed(target.getAddress())) {
-            responder.error(link, decoded, auth, ErrorCode.FORBIDDEN);
-            return;
-        }
-        AllocationConnections connections = connections(allocation);
-        long now = clock.nanos();
-        if (!connections.connects.tryAcquire(now)) {
-            // Each Connect opens a TCP connection from the server: limits.tcp-relay bounds how fast.
-            metrics.refused(Limit.CONNECT_RATE_ALLOCATION);
-            responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
-            return;
-        }
-        if (!serverConnects.tryAcquire(now)) {
-            metrics.refused(Limit.CONNECT_RATE_SERVER);
-            responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
-            return;
-        }
-        Map<InetSocketAddress, PeerConnection> live = connections.byPeer;
-        // The slot is taken now, before connecting, so Connects pipelined behind this one see it.
-        PeerConnection connection = new PeerConnection(allocation, target);
-        if (live.putIfAbsent(target, connection) != null) {
-            // "If a connection to the peer already exists ... 446 (Connection Already Exists)."
-            responder.error(link, decoded, auth, ErrorCode.CONNECTION_ALREADY_EXISTS);
-            return;
-        }
-        if (live.size() > MAX_PENDING_PER_ALLOCATION) {
-            live.remove(target, connection);
-            responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
-            return;
-        }
-        RelaySession session = (RelaySession) allocation.attachment();
-        InetSocketAddress local = allocation.relayAddressFor(target.getAddress());
-        ChannelFuture future = sockets.connect(link.eventLoop(), local, target, CONNECT_TIMEOUT_MILLIS);
-        future.addListener(f -> {
-            if (!f.isSuccess() || allocation.isExpired(clock.nanos())) {
-                // "If the connection attempt fails or times out, 447 (Connection Timeout or Failure)."
-                live.remove(target, connection);
-                future.channel().close();
-                LOG.debug("Connect {} → {} failed: {}", local, target, f.cause() == null ? "allocation gone"
-                        : f.cause().toString());
-                responder.error(link, decoded, auth, ErrorCode.CONNECTION_TIMEOUT_OR_FAILURE);
-                link.channel().flush();
-                return;
-            }
-            allocation.installPermission(target.getAddress(), clock.nanos());
-            register(session, connection, future.channel());
-            responder.respond(link, decoded, StunMessage.successResponseTo(request)
-                    .add(new ConnectionId(connection.id)), auth.integrity());
-            link.channel().flush();
-        });
+    /** A TCP allocation was made: its peer connections are kept from now on (until {@link #forget}). */
+    void opened(Allocation allocation, RelaySession session) {
+        connections(allocation, session);
     }
 
-    /** §5.4 ConnectionBind on a new client connection: it becomes the data connection of a peer connection. */
-    void connectionBind(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
-        StunMessage request = decoded.message();
-        ConnectionId id = request.attribute(ConnectionId.class).orElse(null);
-        if (!link.isStream() || id == null) {
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            return;
-        }
-        PeerConnection connection = pending.get(id.id());
-        if (connection == null) {
-            // Unknown or expired CONNECTION-ID → 400.
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            return;
-        }
-        if (!connection.allocation.isOwnedBy(auth.username())) {
-            responder.error(link, decoded, auth, ErrorCode.WRONG_CREDENTIALS);
-            return;
-        }
-        if (!pending.remove(id.id(), connection)) {
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            return;
+    /** The allocation's peer connections, or null when it is no TCP allocation or was forgotten. */
+    AllocationConnections connections(Allocation allocation) {
+        return byAllocation.get(allocation.id());
+    }
+
+    /** Draws one Connect from the server-wide budget ({@code limits.tcp-relay.connects-per-second}). */
+    boolean admitConnect(long nowNanos) {
+        return serverConnects.tryAcquire(nowNanos);
+    }
+
+    /** Connects from the relayed address {@code local} to {@code peer} on {@code loop}. */
+    ChannelFuture connect(io.netty.channel.EventLoop loop, InetSocketAddress local, InetSocketAddress peer) {
+        return sockets.connect(loop, local, peer, CONNECT_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * Takes the unbound peer connection {@code id} for a ConnectionBind: null when no such connection waits (never
+     * made, already bound, or timed out).
+     */
+    PeerConnection unbound(int id) {
+        return pending.get(id);
+    }
+
+    /** Binds {@code connection} (returned by {@link #unbound}): false when another ConnectionBind took it first. */
+    boolean bind(PeerConnection connection) {
+        if (!pending.remove(connection.id, connection)) {
+            return false;
         }
         connection.timeout.cancel(false);
-        responder.respond(link, decoded, StunMessage.successResponseTo(request), auth.integrity());
-        Channel data = link.channel();
-        data.flush();
-        // From here on the data connection carries raw bytes: the STUN handlers leave the pipeline. Bytes the
-        // frame decoder already buffered after the ConnectionBind go to the peer.
+        return true;
+    }
+
+    /**
+     * Makes the client connection {@code data} the data connection of {@code connection}: the STUN handlers leave its
+     * pipeline and bytes flow as they are both ways. Bytes the frame decoder already buffered after the ConnectionBind
+     * go to the peer.
+     */
+    void splice(Channel data, PeerConnection connection) {
         io.netty.channel.ChannelPipeline pipeline = data.pipeline();
         ChannelHandler server = pipeline.get("stun");
         if (server != null) {
@@ -260,13 +209,13 @@ final class TcpRelay {
     }
 
     /** Gives {@code registered} (already in its allocation's table) its channel and a CONNECTION-ID. */
-    private void register(RelaySession session, PeerConnection registered, Channel channel) {
+    void register(RelaySession session, PeerConnection registered, Channel channel) {
         registered.channel = channel;
         do {
             registered.id = random.nextInt();
         } while (pending.putIfAbsent(registered.id, registered) != null);
         InetSocketAddress peer = registered.peer;
-        Map<InetSocketAddress, PeerConnection> live = connections(registered.allocation).byPeer;
+        Map<InetSocketAddress, PeerConnection> live = connections(registered.allocation, session).byPeer;
         session.own(channel);
         registered.timeout = channel.eventLoop().schedule(() -> {
             if (pending.remove(registered.id, registered)) {
@@ -281,9 +230,9 @@ final class TcpRelay {
         });
     }
 
-    private AllocationConnections connections(Allocation allocation) {
+    private AllocationConnections connections(Allocation allocation, RelaySession session) {
         return byAllocation.computeIfAbsent(allocation.id(),
-                k -> new AllocationConnections(limits.connectsPerSecondPerAllocation()));
+                k -> new AllocationConnections(session, limits.connectsPerSecondPerAllocation()));
     }
 
     /**

@@ -157,7 +157,7 @@ public final class TraverseServer implements AutoCloseable {
             PeerPolicy policy = peerPolicy(config, families);
             StunResponder responder = new StunResponder(metrics, config.server().software());
             TurnService[] turnRef = new TurnService[1];
-            TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> turnRef[0].policy(), responder, clock,
+            TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> turnRef[0].policy(), clock,
                     metrics, config.limits().tcpRelay());
             AllocateHandler allocate = allocateRef = new AllocateHandler(registry, new RelaySockets(io, clock, metrics,
                     relay.socketBuffer()), tcpRelay, families, lifetimes, relay.dontFragment(), clock, responder, metrics, drain);

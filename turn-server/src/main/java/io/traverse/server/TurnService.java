@@ -1,37 +1,22 @@
 package io.traverse.server;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.concurrent.Future;
-import io.traverse.net.IpAddresses;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
 import io.traverse.stun.ErrorCode;
 import io.traverse.stun.Method;
 import io.traverse.stun.StunMessage;
-import io.traverse.stun.attr.ChannelNumber;
-import io.traverse.stun.attr.Data;
-import io.traverse.stun.attr.Lifetime;
-import io.traverse.stun.attr.RequestedAddressFamily;
-import io.traverse.stun.attr.XorPeerAddress;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.transport.ClientLink;
-import io.traverse.transport.RelaySession;
 import io.traverse.turn.Allocation;
 import io.traverse.turn.AllocationRegistry;
-import io.traverse.turn.BindResult;
 import io.traverse.turn.EndReason;
 import io.traverse.turn.PeerPolicy;
+import io.traverse.turn.RelayHandle;
 import io.traverse.turn.TurnClock;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -39,9 +24,11 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The TURN methods of RFC 8656 other than Allocate ({@link AllocateHandler}): Refresh (§8), CreatePermission
- * (§9), Send indications (§10) and ChannelBind (§11). Every request is authenticated first (RFC 8489 §9.2). All
- * work for a client runs on the client's event loop, where its allocation lives.
+ * The TURN requests and indications of RFC 8656 and RFC 6062: authenticates every request (RFC 8489 §9.2; RFC 8656
+ * §7.2 step 1), applies the general rules of RFC 8656 §5 (an allocation on the 5-tuple, 437; its username, 441) and
+ * hands each method to its handler: {@link AllocateHandler}, {@link RefreshHandler}, {@link CreatePermissionHandler},
+ * {@link ChannelBindHandler}, {@link SendHandler}, {@link ConnectHandler}, {@link ConnectionBindHandler}. Holds the
+ * peer policy they share. All work for a client runs on the client's event loop, where its allocation lives.
  */
 final class TurnService {
     private static final Logger LOG = LoggerFactory.getLogger(TurnService.class);
@@ -53,9 +40,15 @@ final class TurnService {
     private volatile PeerPolicy policy;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
-    private final Responder responder;
     private final AllocateHandler allocateHandler;
     private final TcpRelay tcpRelay;
+    private final RefreshHandler refresh;
+    private final CreatePermissionHandler createPermission;
+    private final ChannelBindHandler channelBind;
+    private final SendHandler send;
+    private final ConnectHandler connect;
+    private final ConnectionBindHandler connectionBind;
+    private final Responder responder;
 
     TurnService(Authenticator authenticator, AllocationRegistry registry, PeerPolicy policy, TurnClock clock,
             TraverseMetrics metrics, Responder responder, AllocateHandler allocateHandler, TcpRelay tcpRelay) {
@@ -67,6 +60,12 @@ final class TurnService {
         this.responder = responder;
         this.allocateHandler = allocateHandler;
         this.tcpRelay = tcpRelay;
+        this.refresh = new RefreshHandler(responder, allocateHandler);
+        this.createPermission = new CreatePermissionHandler(responder, this::policy);
+        this.channelBind = new ChannelBindHandler(responder, this::policy);
+        this.send = new SendHandler(registry, this::policy, clock, metrics);
+        this.connect = new ConnectHandler(tcpRelay, this::policy, responder, clock, metrics);
+        this.connectionBind = new ConnectionBindHandler(tcpRelay, registry, responder);
     }
 
     PeerPolicy policy() {
@@ -87,12 +86,12 @@ final class TurnService {
     void applyPolicy(PeerPolicy newPolicy) {
         this.policy = newPolicy;
         Predicate<InetAddress> denied = peer -> !newPolicy.isAllowed(peer);
-        List<Future<?>> done = new ArrayList<>();
+        List<CompletableFuture<Void>> done = new ArrayList<>();
         for (Allocation allocation : registry.allocations()) {
-            RelaySession session = (RelaySession) allocation.attachment();
+            RelayHandle handle = allocation.relayHandle();
             Runnable revoke = () -> {
                 int revoked = allocation.revokePeers(denied);
-                if (session.isTcp()) {
+                if (handle.isTcp()) {
                     revoked += tcpRelay.closeDenied(allocation, denied);
                 }
                 if (revoked > 0) {
@@ -100,17 +99,16 @@ final class TurnService {
                             allocation.id(), revoked);
                 }
             };
-            EventLoop loop = session.link().eventLoop();
-            if (loop.inEventLoop()) {
+            if (handle.inLoop()) {
                 revoke.run();
             } else {
-                done.add(loop.submit(revoke));
+                done.add(CompletableFuture.runAsync(revoke, handle.loop()));
             }
         }
         long deadline = System.nanoTime() + APPLY_POLICY_WAIT.toNanos();
-        for (Future<?> f : done) {
+        for (CompletableFuture<Void> f : done) {
             long left = deadline - System.nanoTime();
-            if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+            if (left <= 0 || !finished(f, left)) {
                 LOG.warn("peer policy reload: some event loops have not applied the new policy yet");
                 return;
             }
@@ -126,6 +124,15 @@ final class TurnService {
     }
 
     void onRequest(DecodedMessage decoded, ClientLink link) {
+        // RFC 8656 §7.2 step 1 (and §5 for the other requests): "The TURN server provided by the local or access
+        // network MAY allow an unauthenticated request in order to accept Allocation requests from new and/or guest
+        // users in the network who do not necessarily possess long-term credentials for STUN authentication. The
+        // security implications of STUN and making STUN authentication optional are discussed in [RFC8155].
+        // Otherwise, the server MUST require that the request be authenticated. If the request is authenticated, the
+        // authentication MUST be done either using the long-term credential mechanism of [RFC8489] or using the STUN
+        // Extension for Third-Party Authorization [RFC7635] unless the client and server agree to use another
+        // mechanism through some procedure outside the scope of this document."
+        // Traverse requires the long-term credential mechanism of RFC 8489 for every request.
         CompletableFuture<Authenticator.Result> pending = authenticator.authenticate(decoded,
                 link.fiveTuple().client(), transportTag(link), link.eventLoop());
         if (pending.isDone()) {
@@ -145,18 +152,19 @@ final class TurnService {
     }
 
     private void onAuthenticated(DecodedMessage decoded, ClientLink link, Authenticator.Result result) {
-        if (result instanceof Authenticator.Dropped) {
+        if (result instanceof Authenticator.Dropped dropped) {
             metrics.dropped(DropReason.RATE_LIMITED);
-            metrics.authFailed(((Authenticator.Dropped) result).reason());
+            metrics.authFailed(dropped.reason());
             return;
         }
-        if (result instanceof Authenticator.Rejected) {
-            Authenticator.Rejected rejected = (Authenticator.Rejected) result;
+        if (result instanceof Authenticator.Rejected rejected) {
             metrics.authFailed(rejected.reason());
             responder.respond(link, decoded, rejected.response(), rejected.integrity());
             return;
         }
-        Authenticator.Authenticated auth = (Authenticator.Authenticated) result;
+        if (!(result instanceof Authenticator.Authenticated auth)) {
+            return;
+        }
         metrics.authSucceeded();
         Method method = decoded.message().type().method();
         if (method.equals(Method.ALLOCATE)) {
@@ -165,18 +173,13 @@ final class TurnService {
         }
         if (method.equals(Method.CONNECTION_BIND)) {
             // RFC 6062 §5.4: arrives on a new connection that has no allocation of its own.
-            if (registry.find(link.fiveTuple()) != null) {
-                responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            } else {
-                tcpRelay.connectionBind(decoded, link, auth);
-            }
+            connectionBind.connectionBind(decoded, link, auth);
             return;
         }
         Allocation allocation = registry.find(link.fiveTuple());
-        StunMessage request = decoded.message();
         long now = clock.nanos();
         if (allocation == null || allocation.isExpired(now)) {
-            // RFC 8656 §8.2, §9.2, §11.2: no allocation on this 5-tuple → 437.
+            // RFC 8656 §8.2, §10.2, §12.2 (by §5) and RFC 6062 §5.2: no allocation on this 5-tuple → 437.
             responder.error(link, decoded, auth, ErrorCode.ALLOCATION_MISMATCH);
             return;
         }
@@ -185,142 +188,20 @@ final class TurnService {
             responder.error(link, decoded, auth, ErrorCode.WRONG_CREDENTIALS);
             return;
         }
-        boolean tcpAllocation = ((RelaySession) allocation.attachment()).isTcp();
         if (method.equals(Method.REFRESH)) {
-            refresh(decoded, link, auth, allocation, now);
+            refresh.refresh(decoded, link, auth, allocation, now);
         } else if (method.equals(Method.CREATE_PERMISSION)) {
-            createPermission(decoded, link, auth, allocation, now);
+            createPermission.createPermission(decoded, link, auth, allocation, now);
         } else if (method.equals(Method.CONNECT)) {
-            if (!tcpAllocation) {
-                // RFC 6062 §5.2: Connect on a UDP allocation → 400.
-                responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            } else {
-                tcpRelay.connect(decoded, link, auth, allocation);
-            }
-        } else if (tcpAllocation) {
-            // Channels belong to UDP relaying; a TCP allocation carries data on its data connections (RFC 6062).
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
+            connect.connect(decoded, link, auth, allocation);
         } else {
-            channelBind(decoded, link, auth, allocation, now);
+            channelBind.channelBind(decoded, link, auth, allocation, now);
         }
     }
 
-    /** RFC 8656 §8.2. */
-    private void refresh(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth,
-            Allocation allocation, long now) {
-        StunMessage request = decoded.message();
-        RequestedAddressFamily family = request.attribute(RequestedAddressFamily.class).orElse(null);
-        if (family != null && !hasFamily(allocation, family.family() == RequestedAddressFamily.IPV6)) {
-            // "If the REQUESTED-ADDRESS-FAMILY ... does not match the address family of the allocation, the server
-            //  MUST reply with a 443 (Peer Address Family Mismatch) error response."
-            responder.error(link, decoded, auth, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH);
-            return;
-        }
-        OptionalLong requested = request.attribute(Lifetime.class)
-                .map(l -> OptionalLong.of(l.seconds())).orElse(OptionalLong.empty());
-        long granted = allocation.refresh(requested, now);
-        if (granted == 0) {
-            // "If the desired lifetime is 0, then the server MUST delete the allocation."
-            allocateHandler.destroy(allocation, EndReason.DELETED_BY_CLIENT);
-        }
-        responder.respond(link, decoded, StunMessage.successResponseTo(request).add(new Lifetime(granted)),
-                auth.integrity());
-    }
-
-    /** RFC 8656 §9.2: every XOR-PEER-ADDRESS is checked before any permission is installed. */
-    private void createPermission(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth,
-            Allocation allocation, long now) {
-        StunMessage request = decoded.message();
-        List<XorPeerAddress> peers = request.attributes(XorPeerAddress.class);
-        if (peers.isEmpty()) {
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            return;
-        }
-        for (XorPeerAddress peer : peers) {
-            ErrorCode refusal = checkPeer(allocation, peer.address());
-            if (refusal != null) {
-                responder.error(link, decoded, auth, refusal);
-                return;
-            }
-        }
-        List<InetAddress> addresses = new ArrayList<>(peers.size());
-        for (XorPeerAddress peer : peers) {
-            addresses.add(peer.address().getAddress());
-        }
-        if (!allocation.installPermissions(addresses, now)) {
-            // §9.2: the request either installs every permission or none; over the cap → 508, nothing installed.
-            responder.error(link, decoded, auth, ErrorCode.INSUFFICIENT_CAPACITY);
-            return;
-        }
-        responder.respond(link, decoded, StunMessage.successResponseTo(request), auth.integrity());
-    }
-
-    /** RFC 8656 §11.2. */
-    private void channelBind(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth,
-            Allocation allocation, long now) {
-        StunMessage request = decoded.message();
-        ChannelNumber number = request.attribute(ChannelNumber.class).orElse(null);
-        XorPeerAddress peer = request.attribute(XorPeerAddress.class).orElse(null);
-        if (number == null || peer == null || peer.address().getPort() == 0) {
-            // §11.2: a ChannelBind needs CHANNEL-NUMBER and XOR-PEER-ADDRESS → 400; port 0 names no peer transport
-            // address a channel could be bound to (it cannot be sent to) → 400 as a malformed request.
-            responder.error(link, decoded, auth, ErrorCode.BAD_REQUEST);
-            return;
-        }
-        ErrorCode refusal = checkPeer(allocation, peer.address());
-        if (refusal != null) {
-            responder.error(link, decoded, auth, refusal);
-            return;
-        }
-        BindResult result = allocation.bindChannel(number.number(), peer.address(), now);
-        if (!result.isSuccess()) {
-            responder.error(link, decoded, auth, ErrorCode.valueOf(result.errorCode()));
-            return;
-        }
-        responder.respond(link, decoded, StunMessage.successResponseTo(request), auth.integrity());
-    }
-
-    /** RFC 8656 §10.2: Send indications are never answered; anything wrong drops them silently. */
+    /** RFC 8656 §11.2: Send indications are never answered ({@link SendHandler}). */
     void onSend(StunMessage indication, ClientLink link) {
-        Allocation allocation = registry.find(link.fiveTuple());
-        long now = clock.nanos();
-        if (allocation == null || allocation.isExpired(now)) {
-            metrics.dropped(DropReason.NO_ALLOCATION);
-            return;
-        }
-        XorPeerAddress peer = indication.attribute(XorPeerAddress.class).orElse(null);
-        Data data = indication.attribute(Data.class).orElse(null);
-        if (peer == null || data == null) {
-            metrics.dropped(DropReason.MALFORMED);
-            return;
-        }
-        InetSocketAddress target = peer.address();
-        if (target.getPort() == 0) {
-            metrics.dropped(DropReason.MALFORMED); // port 0 is no destination
-            return;
-        }
-        if (IpAddresses.isIpv4Mapped(target.getAddress()) || !allocation.supportsPeerFamily(target.getAddress())
-                || !policy.isAllowed(target.getAddress())) {
-            metrics.dropped(DropReason.PEER_DENIED);
-            return;
-        }
-        if (!allocation.hasPermission(target.getAddress(), now)) {
-            metrics.dropped(DropReason.NO_PERMISSION);
-            return;
-        }
-        RelaySession session = (RelaySession) allocation.attachment();
-        if (session.isTcp()) {
-            metrics.dropped(DropReason.UNEXPECTED_CLASS);
-            return;
-        }
-        Channel relay = session.relayFor(target.getAddress());
-        byte[] payload = data.data();
-        if (!allocation.traffic().admitToPeer(payload.length, now)) {
-            metrics.dropped(DropReason.BANDWIDTH);
-            return;
-        }
-        relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(payload), target), relay.voidPromise());
-        metrics.relayed(true, payload.length);
+        send.onSend(indication, link);
     }
 
     /** A stream client went away: its allocation goes with it (RFC 8656 §3.1, TCP/TLS 5-tuples). */
@@ -331,31 +212,21 @@ final class TurnService {
         }
     }
 
-    /** 443 when the allocation has no relay of the peer's family; 403 when policy forbids the peer. */
-    private ErrorCode checkPeer(Allocation allocation, InetSocketAddress peer) {
-        if (IpAddresses.isIpv4Mapped(peer.getAddress())) {
-            // An IPv4-mapped IPv6 peer (::ffff:a.b.c.d) cannot be reached from an IPv6-only relay socket, and
-            // relaying it over IPv4 would bypass the family rules of RFC 8656 §9.1: refused like a denied peer.
-            return ErrorCode.FORBIDDEN;
+    /** Whether {@code f} completed within {@code nanos}. */
+    private static boolean finished(CompletableFuture<Void> f, long nanos) {
+        try {
+            f.get(nanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("peer policy reload: applying the new policy failed", e.getCause());
+            return true;
         }
-        if (!allocation.supportsPeerFamily(peer.getAddress())) {
-            return ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH;
-        }
-        if (!policy.isAllowed(peer.getAddress())) {
-            return ErrorCode.FORBIDDEN;
-        }
-        return null;
     }
-
-    private static boolean hasFamily(Allocation allocation, boolean ipv6) {
-        for (InetSocketAddress relay : allocation.relayAddresses()) {
-            if ((relay.getAddress() instanceof Inet6Address) == ipv6) {
-                return true;
-            }
-        }
-        return false;
-    }
-
 
     static String transportTag(ClientLink link) {
         return link.fiveTuple().protocol().name();

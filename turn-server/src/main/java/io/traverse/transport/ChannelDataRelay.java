@@ -56,8 +56,9 @@ final class ChannelDataRelay {
             metrics.dropped(DropReason.UNKNOWN_CHANNEL);
             return;
         }
-        RelaySession session = (RelaySession) allocation.attachment();
-        Channel relay = session.relayFor(peer.getAddress());
+        // The transport's own handle: every allocation registered by the server carries a RelaySession.
+        Channel relay = allocation.relayHandle() instanceof RelaySession session ? session.relayFor(peer.getAddress())
+                : null;
         if (relay == null) {
             metrics.dropped(DropReason.NO_ALLOCATION);
             return;

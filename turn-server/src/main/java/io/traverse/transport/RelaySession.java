@@ -1,16 +1,21 @@
 package io.traverse.transport;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.traverse.turn.Allocation;
+import io.traverse.turn.RelayHandle;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 
 /**
- * The transport side of one allocation, stored as its attachment: the client link and the relay socket(s),
- * all on the client's event loop.
+ * The transport side of one allocation, its {@link RelayHandle}: the client link and the relay socket(s), all on the
+ * client's event loop.
  */
-public final class RelaySession {
+public final class RelaySession implements RelayHandle {
     private final ClientLink link;
     private Allocation allocation;
     private Channel relay4;
@@ -28,7 +33,7 @@ public final class RelaySession {
         this.tcp = tcp;
     }
 
-    /** Whether this is an RFC 6062 TCP allocation (its relay is a listening socket, not a datagram socket). */
+    @Override
     public boolean isTcp() {
         return tcp;
     }
@@ -60,6 +65,7 @@ public final class RelaySession {
         return peer instanceof Inet6Address ? relay6 : relay4;
     }
 
+    @Override
     public int port(boolean ipv6) {
         return ipv6 ? port6 : port4;
     }
@@ -81,7 +87,34 @@ public final class RelaySession {
         channel.closeFuture().addListener(f -> owned.remove(channel));
     }
 
-    /** Closes the relay sockets and owned connections and stops the sweep timer. */
+    @Override
+    public boolean sendToPeer(InetSocketAddress peer, byte[] payload) {
+        Channel relay = tcp ? null : relayFor(peer.getAddress());
+        if (relay == null) {
+            return false;
+        }
+        relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(payload), peer), relay.voidPromise());
+        return true;
+    }
+
+    @Override
+    public Executor loop() {
+        return link.eventLoop();
+    }
+
+    @Override
+    public boolean inLoop() {
+        return link.eventLoop().inEventLoop();
+    }
+
+    @Override
+    public void closeClientConnection() {
+        if (link.isStream()) {
+            link.channel().close();
+        }
+    }
+
+    @Override
     public void close() {
         closed = true;
         for (Channel channel : java.util.List.copyOf(owned)) {

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,8 +68,8 @@ public final class Allocation {
     /** Set by {@link AllocationRegistry#register}; released exactly once on removal. */
     AllocationPermit permit;
 
-    private Object cachedResponse;
-    private Object attachment;
+    private byte[] allocateResponse;
+    private final RelayHandle relayHandle;
     private long expiresAtNanos;
     private long lifetimeSeconds;
     private boolean deleted;
@@ -104,8 +105,8 @@ public final class Allocation {
         this.maxPermissions = b.maxPermissions;
         this.maxChannels = b.maxChannels;
         this.maxChannelNumber = b.maxChannelNumber;
-        this.cachedResponse = b.cachedResponse;
-        this.attachment = b.attachment;
+        this.allocateResponse = b.allocateResponse;
+        this.relayHandle = b.relayHandle;
         this.createdAtNanos = nowNanos;
         this.permissionNanos = lifetimes.permission().toNanos();
         this.channelNanos = lifetimes.channel().toNanos();
@@ -198,7 +199,7 @@ public final class Allocation {
 
     /**
      * True when {@code txId} is the transaction that created this allocation: an Allocate arriving on
-     * the 5-tuple with this id is a retransmission and gets {@link #cachedResponse()} again instead of
+     * the 5-tuple with this id is a retransmission and gets {@link #allocateResponse()} again instead of
      * 437 (RFC 8656 §7.2, RFC 8489 §6.3.1).
      */
     public boolean isAllocateTransaction(byte[] txId) {
@@ -210,24 +211,19 @@ public final class Allocation {
         return transactionId.clone();
     }
 
-    /** The stored Allocate success response, opaque to the core. */
-    public Object cachedResponse() {
-        return cachedResponse;
+    /** The encoded Allocate success response (a copy), once it was sent; empty before. */
+    public Optional<byte[]> allocateResponse() {
+        return allocateResponse == null ? Optional.empty() : Optional.of(allocateResponse.clone());
     }
 
-    /** Stores the Allocate success response for retransmissions. */
-    public void setCachedResponse(Object response) {
-        this.cachedResponse = response;
+    /** Keeps the encoded Allocate success response (copied) for retransmissions of the Allocate. */
+    public void allocateResponse(byte[] encoded) {
+        this.allocateResponse = Objects.requireNonNull(encoded, "encoded").clone();
     }
 
-    /** The transport's slot (e.g. its relay channels). */
-    public Object attachment() {
-        return attachment;
-    }
-
-    /** Sets the transport's slot. */
-    public void setAttachment(Object attachment) {
-        this.attachment = attachment;
+    /** The transport's side of this allocation: its relay socket(s), its loop, its client connection. */
+    public RelayHandle relayHandle() {
+        return relayHandle;
     }
 
     /** What this allocation relayed, and its bandwidth limit; use on the allocation's loop only. */
@@ -605,8 +601,8 @@ public final class Allocation {
         private int maxPermissions = DEFAULT_MAX_PERMISSIONS;
         private int maxChannels = DEFAULT_MAX_CHANNELS;
         private int maxChannelNumber = ChannelTable.MAX_RFC8656_CHANNEL;
-        private Object cachedResponse;
-        private Object attachment;
+        private byte[] allocateResponse;
+        private RelayHandle relayHandle = RelayHandle.DETACHED;
 
         private Builder(FiveTuple fiveTuple, String username) {
             this.fiveTuple = Objects.requireNonNull(fiveTuple, "fiveTuple");
@@ -715,15 +711,15 @@ public final class Allocation {
             return this;
         }
 
-        /** The Allocate response, if already built. */
-        public Builder cachedResponse(Object response) {
-            this.cachedResponse = response;
+        /** The encoded Allocate response, if already built (copied). */
+        public Builder allocateResponse(byte[] encoded) {
+            this.allocateResponse = Objects.requireNonNull(encoded, "encoded").clone();
             return this;
         }
 
-        /** The transport's slot. */
-        public Builder attachment(Object attachment) {
-            this.attachment = attachment;
+        /** The transport's side of the allocation (default {@link RelayHandle#DETACHED}). */
+        public Builder relayHandle(RelayHandle handle) {
+            this.relayHandle = Objects.requireNonNull(handle, "handle");
             return this;
         }
 

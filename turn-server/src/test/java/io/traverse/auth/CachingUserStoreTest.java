@@ -119,6 +119,18 @@ class CachingUserStoreTest {
     }
 
     @Test
+    void aStoreThatNeverAnswersIsDownWithAReasonForReadyz() {
+        CachingUserStore quick = new CachingUserStore(store, new CachingUserStore.Settings(1000, TTL, NEGATIVE_TTL,
+                REFRESH, 100, 50, RETRY, Duration.ofMillis(20)), nanos::get, Runnable::run);
+        store.hold = true;
+        CompletableFuture<Optional<UserEntry>> waiting = quick.user("bob", REALM);
+        CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, waiting::join);
+        assertInstanceOf(StoreUnavailableException.class, e.getCause(), "the request gets 500, not 401");
+        assertFalse(quick.isAvailable());
+        assertEquals("no answer within 20 ms", quick.failure(), "a timeout has a reason, not null");
+    }
+
+    @Test
     void whenTheStoreIsDownCachedUsersWorkNewUsersFailAtOnceAndRecoveryIsAutomatic() {
         assertTrue(cache.user("alice", REALM).join().isPresent());
         store.down = true;

@@ -35,6 +35,19 @@ class StoreAndClusterConfigTest {
     }
 
     @Test
+    void coturnsSqliteFileIsAStoreByItsAbsolutePath() throws Exception {
+        TraverseConfig c = ConfigLoader.parse("auth:\n  store:\n    url: sqlite:/var/lib/turn/turndb\n", Map.of());
+        assertEquals("sqlite:/var/lib/turn/turndb", c.auth().store().url());
+        assertEquals("sqlite:/var/lib/turn/turndb", c.auth().store().redactedUrl());
+        for (String bad : new String[] {"sqlite:", "sqlite:turndb", "sqlite:../turndb"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.parse("", Map.of("auth.store.url", bad)));
+            assertTrue(e.getMessage().contains("auth.store.url: sqlite: needs the file's absolute path"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void aThresholdGivenAsAnOverrideIsANumber() throws Exception {
         TraverseConfig c = ConfigLoader.parse("", Map.of("cluster.redirect-threshold", "0.5"));
         assertEquals(0.5, c.cluster().redirectThreshold());
@@ -46,7 +59,7 @@ class StoreAndClusterConfigTest {
                 Map.of("auth.store.url", "mysql://db/x", "cluster.redirect-threshold", "1.5",
                         "cluster.instance-id", "bad id", "cluster.quota-ttl", "1s")));
         String m = e.getMessage();
-        assertTrue(m.contains("auth.store.url: scheme must be redis, rediss, postgres or postgresql"), m);
+        assertTrue(m.contains("auth.store.url: scheme must be redis, rediss, postgres, postgresql or sqlite"), m);
         assertTrue(m.contains("cluster.redirect-threshold: must be in (0, 1]"), m);
         assertTrue(m.contains("cluster.instance-id"), m);
         assertTrue(m.contains("cluster.quota-ttl: must be at least 3s"), m);

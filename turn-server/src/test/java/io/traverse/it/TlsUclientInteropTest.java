@@ -3,6 +3,7 @@ package io.traverse.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.traverse.metrics.TraverseMetrics;
 import io.traverse.transport.TlsTestCertificates.PemPair;
 import io.traverse.transport.TlsTestCertificates;
 import io.traverse.turn.TransportProtocol;
@@ -116,12 +117,12 @@ class TlsUclientInteropTest {
      */
     private static void assertRefusedAfterHandshake(java.util.function.Supplier<ExternalTool.Result> run,
             String method) {
-        double before = server.metrics().authFailedCount("bad_integrity");
+        double before = server.metrics().authFailedCount(TraverseMetrics.AuthFailure.BAD_INTEGRITY);
         ExternalTool.Result result = run.get();
         assertRefused(result);
         assertTrue(result.output().contains("client session connected with cipher")
                 && result.output().contains("method=" + method), tail(result.output()));
-        assertTrue(server.metrics().authFailedCount("bad_integrity") > before, "no 401 for the wrong password:\n"
+        assertTrue(server.metrics().authFailedCount(TraverseMetrics.AuthFailure.BAD_INTEGRITY) > before, "no 401 for the wrong password:\n"
                 + tail(result.output()));
     }
 

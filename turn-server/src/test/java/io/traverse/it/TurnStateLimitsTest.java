@@ -3,6 +3,7 @@ package io.traverse.it;
 import static io.traverse.it.TurnTestSession.allocateRequest;
 import static io.traverse.it.TurnTestSession.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.traverse.auth.RestSecrets;
 import io.traverse.it.TurnTestSession.Options;
@@ -18,6 +19,7 @@ import io.traverse.stun.attr.EvenPort;
 import io.traverse.stun.attr.Lifetime;
 import io.traverse.stun.attr.RequestedAddressFamily;
 import io.traverse.stun.attr.RequestedTransport;
+import io.traverse.stun.attr.ReservationToken;
 import io.traverse.stun.attr.XorPeerAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -124,6 +126,41 @@ class TurnStateLimitsTest {
                     "the allocation and the reserved port");
             a2.fail(a2.send(allocateRequest()), 486);
         }
+    }
+
+    /**
+     * A token claimed by a user whose quota is full: 486, and the reserved port is given up entirely (its holding
+     * socket closed, the port back in the pool), not held until the reservation lapses.
+     */
+    @Test
+    void aClaimRefusedByTheQuotaFreesTheReservedPort(@TempDir Path dir) throws Exception {
+        try (TestServer server = TurnFixture.start(dir, Map.of("relay.max-allocations-per-user", "2"));
+             TurnTestSession a = alice(server);
+             TurnTestSession b1 = session(server, TurnFixture.USER2, TurnFixture.PASSWORD2);
+             TurnTestSession b2 = session(server, TurnFixture.USER2, TurnFixture.PASSWORD2);
+             TurnTestSession b3 = session(server, TurnFixture.USER2, TurnFixture.PASSWORD2)) {
+            StunMessage reserving = a.allocate(new EvenPort(true));
+            InetSocketAddress relayed = TurnTestSession.relayed(reserving, false);
+            InetSocketAddress reserved = new InetSocketAddress(relayed.getAddress(), relayed.getPort() + 1);
+            b1.allocate();
+            b2.allocate();
+            b3.fail(b3.send(allocateRequest(reserving.attribute(ReservationToken.class).orElseThrow())), 486);
+            // The holding socket lives on the reserving client's loop and closes there, maybe just after the answer.
+            assertTrue(bindableWithin(reserved, Duration.ofSeconds(2)), "reserved port still held: " + reserved);
+        }
+    }
+
+    /** Whether a UDP socket can bind {@code address} before {@code limit} passes. */
+    private static boolean bindableWithin(InetSocketAddress address, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        do {
+            try (java.net.DatagramSocket socket = new java.net.DatagramSocket(address)) {
+                return true;
+            } catch (java.net.SocketException held) {
+                Thread.sleep(10);
+            }
+        } while (System.nanoTime() < deadline);
+        return false;
     }
 
     @Test

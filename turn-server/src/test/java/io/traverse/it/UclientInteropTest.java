@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.traverse.metrics.TraverseMetrics.AuthFailure;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -172,7 +173,7 @@ class UclientInteropTest {
 
     @Test
     void tcpRelayWrongPasswordIsRefused() {
-        assertRefused("bad_integrity", () -> uclient("127.0.0.1", server.tcp4().getPort(), "127.0.0.1", peerPort4,
+        assertRefused(AuthFailure.BAD_INTEGRITY, () -> uclient("127.0.0.1", server.tcp4().getPort(), "127.0.0.1", peerPort4,
                 "-T", "-u", TurnFixture.USER, "-w", "wrong"));
     }
 
@@ -181,7 +182,7 @@ class UclientInteropTest {
      * 401 it sent for {@code reason}: the refusal is the authentication's, not a network or relay failure. (coturn
      * 4.6's uclient does not print the error code of a 401, so the cause is read from the server's counter.)
      */
-    static void assertRefused(String reason, java.util.function.Supplier<ExternalTool.Result> run) {
+    static void assertRefused(AuthFailure reason, java.util.function.Supplier<ExternalTool.Result> run) {
         double before = server.metrics().authFailedCount(reason);
         ExternalTool.Result result = run.get();
         assertFalse(LOST.matcher(result.output()).find(), "uclient must fail:\n" + tail(result.output()));
@@ -193,19 +194,19 @@ class UclientInteropTest {
 
     @Test
     void wrongPasswordIsRefused() {
-        assertRefused("bad_integrity", () -> uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4,
+        assertRefused(AuthFailure.BAD_INTEGRITY, () -> uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4,
                 "-u", TurnFixture.USER, "-w", "wrong"));
     }
 
     @Test
     void unknownUserIsRefused() {
-        assertRefused("unknown_user", () -> uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4,
+        assertRefused(AuthFailure.UNKNOWN_USER, () -> uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4,
                 "-u", "mallory", "-w", "whatever"));
     }
 
     @Test
     void wrongRestSecretIsRefused() {
-        assertRefused("bad_integrity", () -> uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4,
+        assertRefused(AuthFailure.BAD_INTEGRITY, () -> uclient("127.0.0.1", server.udp4().getPort(), "127.0.0.1", peerPort4,
                 "-u", "carol", "-W", "not-the-secret"));
     }
 }

@@ -154,7 +154,7 @@ class MetricsAllocationListenerTest {
         a.bindChannel(0x4000, addr("203.0.113.5", 4000), 0);
         metrics.request(USER, 200);
         metrics.recordRequestNanos(USER, 5);
-        metrics.authFailed(USER);
+        metrics.authFailed(TraverseMetrics.AuthFailure.UNKNOWN_USER);
         metrics.handshake(USER, true);
         registry.remove(a, EndReason.ADMIN);
         for (Meter m : prometheus.getMeters()) {

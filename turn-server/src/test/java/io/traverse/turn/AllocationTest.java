@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
@@ -407,26 +406,27 @@ class AllocationTest {
 
     @Test
     void retransmissionIsRecognisedByTransactionId() {
-        Object response = new Object();
-        Allocation a = builder().cachedResponse(response).build(t0);
+        byte[] response = {1, 2, 3};
+        Allocation a = builder().allocateResponse(response).build(t0);
         assertTrue(a.isAllocateTransaction(TX.clone()));
         assertFalse(a.isAllocateTransaction(new byte[12]));
         assertFalse(a.isAllocateTransaction(null));
-        assertSame(response, a.cachedResponse());
-        Object later = new Object();
-        a.setCachedResponse(later);
-        assertSame(later, a.cachedResponse());
+        response[0] = 9;
+        assertArrayEquals(new byte[] {1, 2, 3}, a.allocateResponse().orElseThrow(), "kept as a copy");
+        a.allocateResponse().orElseThrow()[1] = 9;
+        assertArrayEquals(new byte[] {1, 2, 3}, a.allocateResponse().orElseThrow(), "handed out as a copy");
+        a.allocateResponse(new byte[] {4});
+        assertArrayEquals(new byte[] {4}, a.allocateResponse().orElseThrow());
+        assertTrue(builder().build(t0).allocateResponse().isEmpty());
         assertArrayEquals(TX, a.transactionId());
         assertThrows(IllegalArgumentException.class, () -> builder().transactionId(new byte[11]));
     }
 
     @Test
-    void attachmentSlot() {
-        Allocation a = builder().build(t0);
-        assertNull(a.attachment());
-        List<String> channels = new ArrayList<>();
-        a.setAttachment(channels);
-        assertSame(channels, a.attachment());
+    void relayHandleDefaultsToDetached() {
+        assertSame(RelayHandle.DETACHED, builder().build(t0).relayHandle());
+        assertFalse(RelayHandle.DETACHED.sendToPeer(addr("203.0.113.5", 1), new byte[1]));
+        assertEquals(-1, RelayHandle.DETACHED.port(false));
     }
 
     @Test

@@ -1,11 +1,5 @@
 package io.traverse.auth;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,58 +14,30 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 /**
- * Credentials in PostgreSQL, in coturn's schema ({@link CoturnSchema}), through JDBC ({@code org.postgresql}) and a
- * HikariCP pool. JDBC blocks, so every query runs on this store's own worker threads (as many as connections) with
- * a bounded queue; a full queue fails the query at once rather than letting callers pile up. The pool starts
- * without a connection, so the server starts while the database is down.
+ * Credentials in an SQL database in coturn's schema ({@link CoturnSchema}) through JDBC: PostgreSQL through a
+ * HikariCP pool ({@link PostgresDialect}) or coturn's SQLite file ({@link SqliteDialect}); the SQL is the same, the
+ * {@link SqlDialect} says how to connect and what a failure means. JDBC blocks, so every query runs on this store's
+ * own worker threads ({@code poolSize}) with a bounded queue; a full queue fails the query at once rather than
+ * letting callers pile up. Nothing connects at construction, so the server starts while the database is down (or its
+ * file missing).
  */
-public final class PostgresUserStore implements UserStore {
+final class JdbcUserStore implements UserStore {
     private static final int QUEUE = 1024;
 
-    private final HikariDataSource pool;
+    private final SqlDialect dialect;
+    private final DataSource connections;
     private final ThreadPoolExecutor workers;
     private final String description;
     private final int timeoutSeconds;
 
-    /**
-     * @param url {@code postgres://user[:password]@host[:port]/database}
-     * @param password non-null overrides a password in the URL
-     */
-    public PostgresUserStore(String url, String password, Duration timeout, int poolSize) {
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a postgres:// URL");
-        }
-        String user = null;
-        String urlPassword = null;
-        if (uri.getRawUserInfo() != null) {
-            String[] parts = uri.getRawUserInfo().split(":", 2);
-            user = decode(parts[0]);
-            urlPassword = parts.length > 1 ? decode(parts[1]) : null;
-        }
-        int port = uri.getPort() < 0 ? 5432 : uri.getPort();
-        String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "coturn" : uri.getPath().substring(1);
-        String host = uri.getHost().contains(":") ? "[" + uri.getHost() + "]" : uri.getHost();
-        this.description = "postgres://" + host + ":" + port + "/" + database;
-        this.timeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl("jdbc:postgresql://" + host + ":" + port + "/" + database);
-        config.setUsername(user);
-        config.setPassword(password != null ? password : urlPassword);
-        config.setMaximumPoolSize(poolSize);
-        config.setMinimumIdle(0);
-        config.setConnectionTimeout(Math.max(250, timeout.toMillis()));
-        config.setValidationTimeout(Math.max(250, timeout.toMillis()));
-        config.setInitializationFailTimeout(-1);
-        config.setPoolName("traverse-credential-store");
-        config.addDataSourceProperty("connectTimeout", Integer.toString(timeoutSeconds));
-        config.addDataSourceProperty("socketTimeout", Integer.toString(timeoutSeconds + 1));
-        config.addDataSourceProperty("ApplicationName", "traverse");
-        this.pool = new HikariDataSource(config);
+    JdbcUserStore(SqlDialect dialect, Duration timeout, int poolSize) {
+        this.dialect = dialect;
+        this.description = dialect.describe();
+        this.timeoutSeconds = seconds(timeout);
+        this.connections = dialect.connections(timeout, poolSize);
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(poolSize, poolSize, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE), r -> {
@@ -82,21 +48,44 @@ public final class PostgresUserStore implements UserStore {
         workers.allowCoreThreadTimeOut(true);
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    /** A query timeout in whole seconds (JDBC's unit), at least 1. */
+    static int seconds(Duration timeout) {
+        return (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
     }
 
     private interface Query<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private <T> CompletableFuture<T> submit(Query<T> query) {
+    private <T> CompletableFuture<T> run(Query<T> query) {
+        return submit(false, query);
+    }
+
+    /** Adding a user may create the database, as coturn's turnadmin does (SQLite: the file and coturn's tables). */
+    private <T> CompletableFuture<T> runCreating(Query<T> query) {
+        return submit(true, c -> {
+            for (String ddl : dialect.schemaToCreate()) {
+                try (PreparedStatement s = prepare(c, ddl)) {
+                    s.executeUpdate();
+                }
+            }
+            return query.run(c);
+        });
+    }
+
+    private <T> CompletableFuture<T> submit(boolean create, Query<T> query) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             workers.execute(() -> {
-                try (Connection c = pool.getConnection()) {
-                    result.complete(query.run(c));
-                } catch (SQLException | RuntimeException e) {
+                try {
+                    dialect.beforeConnect(create);
+                    try (Connection c = connections.getConnection()) {
+                        result.complete(query.run(c));
+                    }
+                } catch (SQLException e) {
+                    result.completeExceptionally(new StoreUnavailableException(
+                            description + ": " + dialect.explain(e), e));
+                } catch (RuntimeException e) {
                     result.completeExceptionally(new StoreUnavailableException(
                             description + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), e));
                 }
@@ -118,7 +107,7 @@ public final class PostgresUserStore implements UserStore {
 
     @Override
     public CompletableFuture<Optional<UserEntry>> user(String username, String realm) {
-        return submit(c -> {
+        return run(c -> {
             try (PreparedStatement s = prepare(c, CoturnSchema.SQL_USER, realm, username);
                     ResultSet rs = s.executeQuery()) {
                 return rs.next() ? UserEntry.fromCoturnKey(username, realm, rs.getString(1)) : Optional.empty();
@@ -128,7 +117,7 @@ public final class PostgresUserStore implements UserStore {
 
     @Override
     public CompletableFuture<List<String>> restSecrets(String realm) {
-        return submit(c -> {
+        return run(c -> {
             try (PreparedStatement s = prepare(c, CoturnSchema.SQL_SECRETS, realm); ResultSet rs = s.executeQuery()) {
                 List<String> secrets = new ArrayList<>();
                 while (rs.next()) {
@@ -141,7 +130,7 @@ public final class PostgresUserStore implements UserStore {
 
     @Override
     public CompletableFuture<Void> put(UserEntry entry) {
-        return submit(c -> {
+        return run(c -> {
             try (PreparedStatement s = prepare(c, CoturnSchema.SQL_PUT, entry.realm(), entry.username(),
                     entry.coturnKey())) {
                 s.executeUpdate();
@@ -151,8 +140,18 @@ public final class PostgresUserStore implements UserStore {
     }
 
     @Override
+    public CompletableFuture<Boolean> add(UserEntry entry) {
+        return runCreating(c -> {
+            try (PreparedStatement s = prepare(c, CoturnSchema.SQL_ADD, entry.realm(), entry.username(),
+                    entry.coturnKey())) {
+                return s.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
     public CompletableFuture<Boolean> delete(String username, String realm) {
-        return submit(c -> {
+        return run(c -> {
             try (PreparedStatement s = prepare(c, CoturnSchema.SQL_DELETE, realm, username)) {
                 return s.executeUpdate() > 0;
             }
@@ -161,7 +160,7 @@ public final class PostgresUserStore implements UserStore {
 
     @Override
     public CompletableFuture<List<UserEntry>> list(String realm) {
-        return submit(c -> {
+        return run(c -> {
             try (PreparedStatement s = realm == null ? prepare(c, CoturnSchema.SQL_LIST)
                     : prepare(c, CoturnSchema.SQL_LIST_REALM, realm);
                     ResultSet rs = s.executeQuery()) {
@@ -182,11 +181,17 @@ public final class PostgresUserStore implements UserStore {
     @Override
     public void close() {
         workers.shutdownNow();
-        pool.close();
+        if (connections instanceof AutoCloseable pool) {
+            try {
+                pool.close();
+            } catch (Exception e) {
+                // closing: nothing left to tell
+            }
+        }
     }
 
     @Override
     public String toString() {
-        return "PostgresUserStore[" + description + "]";
+        return "JdbcUserStore[" + description + "]";
     }
 }
