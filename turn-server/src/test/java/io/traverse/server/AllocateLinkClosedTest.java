@@ -136,7 +136,7 @@ class AllocateLinkClosedTest {
         ports = new PortAllocator(relayPort, relayPort + 1, clock);
         registry = new AllocationRegistry(10, 2, AllocationListener.NOOP);
         StunResponder responder = new StunResponder(metrics, null);
-        TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> null, responder, clock, metrics,
+        TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> null, clock, metrics,
                 LimitsConfig.TcpRelay.defaults());
         relaySockets = new RelaySockets(io, clock, metrics);
         handler = new AllocateHandler(registry, relaySockets, tcpRelay,

@@ -11,6 +11,7 @@ import io.traverse.auth.StatelessNonces;
 import io.traverse.auth.UserEntry;
 import io.traverse.auth.UserStore;
 import io.traverse.auth.UsersFile;
+import io.traverse.metrics.TraverseMetrics.AuthFailure;
 import io.traverse.stun.MessageType;
 import io.traverse.stun.Method;
 import io.traverse.stun.StunMessage;
@@ -118,7 +119,7 @@ class UnknownUserSameWorkTest {
     }
 
     /** What one request cost and what it got. */
-    private record Answer(String reason, List<Mac> macs, int storeQueries, List<Integer> attributeTypes,
+    private record Answer(AuthFailure reason, List<Mac> macs, int storeQueries, List<Integer> attributeTypes,
             int encodedLength) {}
 
     private Answer answer(Authenticator authenticator, DecodedMessage request) {
@@ -159,8 +160,8 @@ class UnknownUserSameWorkTest {
     }
 
     private static void assertSameWork(Answer known, Answer unknown, boolean sha256) {
-        assertEquals("bad_integrity", known.reason());
-        assertEquals("unknown_user", unknown.reason());
+        assertEquals(AuthFailure.BAD_INTEGRITY, known.reason());
+        assertEquals(AuthFailure.UNKNOWN_USER, unknown.reason());
         assertEquals(List.of(new Mac(sha256, sha256 ? 32 : 16)), known.macs(), "a known user: one MAC, its key");
         assertEquals(known.macs(), unknown.macs(), "an unknown user: the same MAC with a key no user has");
         assertEquals(known.storeQueries(), unknown.storeQueries(), "the same credential look-up");

@@ -63,7 +63,7 @@ final class RelayFixture {
         session = new RelaySession(link, false);
         allocation = Allocation.builder(tuple, "alice").transactionId(new byte[12]).relay(RELAY)
                 .legacyChannelNumbers(legacyChannelNumbers)
-                .attachment(session).build(NOW);
+                .relayHandle(session).build(NOW);
         ReserveResult reserved = registry.reserve("alice");
         require(registry.register(((ReserveResult.Granted) reserved).permit(), allocation)
                 == AllocationRegistry.RegisterResult.REGISTERED, "register");
