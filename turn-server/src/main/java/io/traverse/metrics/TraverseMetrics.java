@@ -148,7 +148,12 @@ public final class TraverseMetrics {
         /** Peer → client datagram for a client whose outbound buffer is above its high water mark. */
         CLIENT_BACKLOG("client_backlog"),
         /** Over the allocation's bandwidth limit (relay.max-bps). */
-        BANDWIDTH("bandwidth");
+        BANDWIDTH("bandwidth"),
+        /**
+         * A relay socket reported an error: a datagram to a peer the kernel refused to send (ENETUNREACH, EPERM from
+         * a firewall, ...) or an error queued on the socket. The socket stays open.
+         */
+        RELAY_SOCKET_ERROR("relay_socket_error");
 
         private final String tag;
 

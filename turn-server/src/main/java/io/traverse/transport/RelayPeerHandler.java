@@ -126,8 +126,14 @@ final class RelayPeerHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A client → peer send that failed (written with a void promise, so its failure arrives here) or an error the
+     * kernel queued on the socket: counted and logged at debug; a relay socket stays open, as one unreachable peer
+     * says nothing about the others.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // ICMP errors surface here on connected sockets; a relay socket stays open.
+        metrics.dropped(DropReason.RELAY_SOCKET_ERROR);
+        LOG.debug("relay socket {}: {}", ctx.channel().localAddress(), cause.toString());
     }
 }

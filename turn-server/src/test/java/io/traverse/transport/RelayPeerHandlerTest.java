@@ -8,6 +8,7 @@ import static io.traverse.transport.RelayFixture.RELAY;
 import static io.traverse.transport.RelayFixture.STRANGER;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -229,5 +230,16 @@ class RelayPeerHandlerTest {
 
         assertEquals(0, stray.refCnt());
         assertEquals(List.of(), toClient());
+    }
+
+    @Test
+    void aRelaySocketErrorIsCountedAndTheSocketStaysOpen() {
+        start(TransportProtocol.UDP);
+
+        relay.pipeline().fireExceptionCaught(new java.net.PortUnreachableException("ICMP port unreachable"));
+
+        assertEquals(1, fixture.metrics.droppedCount(DropReason.RELAY_SOCKET_ERROR));
+        assertTrue(relay.isOpen());
+        relay.checkException(); // nothing escaped the handler
     }
 }
