@@ -10,7 +10,6 @@ import io.traverse.turn.Allocation;
 import io.traverse.turn.BindResult;
 import io.traverse.turn.PeerPolicy;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * ChannelBind (RFC 8656 §12.2). "When the server receives a ChannelBind request, it processes as per Section 5 plus
@@ -19,9 +18,9 @@ import java.util.function.Supplier;
  */
 final class ChannelBindHandler {
     private final Responder responder;
-    private final Supplier<PeerPolicy> policy;
+    private final LivePolicy policy;
 
-    ChannelBindHandler(Responder responder, Supplier<PeerPolicy> policy) {
+    ChannelBindHandler(Responder responder, LivePolicy policy) {
         this.responder = responder;
         this.policy = policy;
     }

@@ -16,7 +16,6 @@ import io.traverse.turn.TurnClock;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +28,12 @@ final class ConnectHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
 
     private final TcpRelay relay;
-    private final Supplier<PeerPolicy> policy;
+    private final LivePolicy policy;
     private final Responder responder;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
 
-    ConnectHandler(TcpRelay relay, Supplier<PeerPolicy> policy, Responder responder, TurnClock clock,
+    ConnectHandler(TcpRelay relay, LivePolicy policy, Responder responder, TurnClock clock,
             TraverseMetrics metrics) {
         this.relay = relay;
         this.policy = policy;

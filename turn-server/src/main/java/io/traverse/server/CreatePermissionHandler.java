@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * CreatePermission (RFC 8656 §10.2). "When the server receives the CreatePermission request, it processes as per
@@ -19,9 +18,9 @@ import java.util.function.Supplier;
  */
 final class CreatePermissionHandler {
     private final Responder responder;
-    private final Supplier<PeerPolicy> policy;
+    private final LivePolicy policy;
 
-    CreatePermissionHandler(Responder responder, Supplier<PeerPolicy> policy) {
+    CreatePermissionHandler(Responder responder, LivePolicy policy) {
         this.responder = responder;
         this.policy = policy;
     }

@@ -13,7 +13,6 @@ import io.traverse.turn.PeerPolicy;
 import io.traverse.turn.TurnClock;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Send indications (RFC 8656 §11.2). "When the server receives a Send indication, it processes as per Section 5 plus
@@ -22,11 +21,11 @@ import java.util.function.Supplier;
  */
 final class SendHandler {
     private final AllocationRegistry registry;
-    private final Supplier<PeerPolicy> policy;
+    private final LivePolicy policy;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
 
-    SendHandler(AllocationRegistry registry, Supplier<PeerPolicy> policy, TurnClock clock, TraverseMetrics metrics) {
+    SendHandler(AllocationRegistry registry, LivePolicy policy, TurnClock clock, TraverseMetrics metrics) {
         this.registry = registry;
         this.policy = policy;
         this.clock = clock;

@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +84,7 @@ final class TcpRelay {
     }
 
     private final TcpRelaySockets sockets;
-    private final Supplier<PeerPolicy> policy;
+    private final LivePolicy policy;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
     private final SecureRandom random = new SecureRandom();
@@ -97,7 +96,7 @@ final class TcpRelay {
     /** {@code limits.tcp-relay.connects-per-second}: every Connect of the server draws from it. */
     private final TokenBucket serverConnects;
 
-    TcpRelay(TcpRelaySockets sockets, Supplier<PeerPolicy> policy, TurnClock clock, TraverseMetrics metrics,
+    TcpRelay(TcpRelaySockets sockets, LivePolicy policy, TurnClock clock, TraverseMetrics metrics,
             LimitsConfig.TcpRelay limits) {
         this.sockets = sockets;
         this.policy = policy;

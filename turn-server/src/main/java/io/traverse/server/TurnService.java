@@ -27,8 +27,9 @@ import java.util.concurrent.CompletableFuture;
  * The TURN requests and indications of RFC 8656 and RFC 6062: authenticates every request (RFC 8489 §9.2; RFC 8656
  * §7.2 step 1), applies the general rules of RFC 8656 §5 (an allocation on the 5-tuple, 437; its username, 441) and
  * hands each method to its handler: {@link AllocateHandler}, {@link RefreshHandler}, {@link CreatePermissionHandler},
- * {@link ChannelBindHandler}, {@link SendHandler}, {@link ConnectHandler}, {@link ConnectionBindHandler}. Holds the
- * peer policy they share. All work for a client runs on the client's event loop, where its allocation lives.
+ * {@link ChannelBindHandler}, {@link SendHandler}, {@link ConnectHandler}, {@link ConnectionBindHandler}. A reload
+ * replaces the peer policy they share through {@link #applyPolicy}. All work for a client runs on the client's event
+ * loop, where its allocation lives.
  */
 final class TurnService {
     private static final Logger LOG = LoggerFactory.getLogger(TurnService.class);
@@ -37,7 +38,7 @@ final class TurnService {
 
     private final Authenticator authenticator;
     private final AllocationRegistry registry;
-    private volatile PeerPolicy policy;
+    private final LivePolicy policy;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
     private final AllocateHandler allocateHandler;
@@ -50,7 +51,7 @@ final class TurnService {
     private final ConnectionBindHandler connectionBind;
     private final Responder responder;
 
-    TurnService(Authenticator authenticator, AllocationRegistry registry, PeerPolicy policy, TurnClock clock,
+    TurnService(Authenticator authenticator, AllocationRegistry registry, LivePolicy policy, TurnClock clock,
             TraverseMetrics metrics, Responder responder, AllocateHandler allocateHandler, TcpRelay tcpRelay) {
         this.authenticator = authenticator;
         this.registry = registry;
@@ -61,20 +62,11 @@ final class TurnService {
         this.allocateHandler = allocateHandler;
         this.tcpRelay = tcpRelay;
         this.refresh = new RefreshHandler(responder, allocateHandler);
-        this.createPermission = new CreatePermissionHandler(responder, this::policy);
-        this.channelBind = new ChannelBindHandler(responder, this::policy);
-        this.send = new SendHandler(registry, this::policy, clock, metrics);
-        this.connect = new ConnectHandler(tcpRelay, this::policy, responder, clock, metrics);
+        this.createPermission = new CreatePermissionHandler(responder, policy);
+        this.channelBind = new ChannelBindHandler(responder, policy);
+        this.send = new SendHandler(registry, policy, clock, metrics);
+        this.connect = new ConnectHandler(tcpRelay, policy, responder, clock, metrics);
         this.connectionBind = new ConnectionBindHandler(tcpRelay, registry, responder);
-    }
-
-    PeerPolicy policy() {
-        return policy;
-    }
-
-    /** Replaces the peer policy; requests already checked keep their answer (see {@link #applyPolicy}). */
-    void policy(PeerPolicy policy) {
-        this.policy = policy;
     }
 
     /**
@@ -84,7 +76,7 @@ final class TurnService {
      * reload no ChannelData, Send or peer datagram reaches a newly denied peer.
      */
     void applyPolicy(PeerPolicy newPolicy) {
-        this.policy = newPolicy;
+        policy.set(newPolicy);
         Predicate<InetAddress> denied = peer -> !newPolicy.isAllowed(peer);
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (Allocation allocation : registry.allocations()) {

@@ -37,6 +37,7 @@ import io.traverse.turn.AllocationListener;
 import io.traverse.turn.AllocationRegistry;
 import io.traverse.turn.FiveTuple;
 import io.traverse.turn.Lifetimes;
+import io.traverse.turn.PeerPolicy;
 import io.traverse.turn.PortAllocator;
 import io.traverse.turn.TransportProtocol;
 import io.traverse.turn.TurnClock;
@@ -136,8 +137,8 @@ class AllocateLinkClosedTest {
         ports = new PortAllocator(relayPort, relayPort + 1, clock);
         registry = new AllocationRegistry(10, 2, AllocationListener.NOOP);
         StunResponder responder = new StunResponder(metrics, null);
-        TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), () -> null, clock, metrics,
-                LimitsConfig.TcpRelay.defaults());
+        TcpRelay tcpRelay = new TcpRelay(new TcpRelaySockets(io), new LivePolicy(PeerPolicy.builder().build()), clock,
+                metrics, LimitsConfig.TcpRelay.defaults());
         relaySockets = new RelaySockets(io, clock, metrics);
         handler = new AllocateHandler(registry, relaySockets, tcpRelay,
                 List.of(new RelayFamily(LOOPBACK, LOOPBACK, ports)), Lifetimes.defaults(), false, clock, responder,
