@@ -16,15 +16,7 @@ import java.util.Optional;
  * the specific rules mentioned here." Section 5 is checked by {@link TurnService}. The channel number range and the
  * number/peer pairing rules are {@link Allocation#bindChannel}'s.
  */
-final class ChannelBindHandler {
-    private final Responder responder;
-    private final LivePolicy policy;
-
-    ChannelBindHandler(Responder responder, LivePolicy policy) {
-        this.responder = responder;
-        this.policy = policy;
-    }
-
+record ChannelBindHandler(Responder responder, LivePolicy policy) {
     /** The error the request gets before any channel is bound, or empty. */
     static Optional<ErrorCode> check(StunMessage request, Allocation allocation, PeerPolicy policy) {
         if (allocation.relayHandle().isTcp()) {
@@ -48,9 +40,7 @@ final class ChannelBindHandler {
     void channelBind(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth,
             Allocation allocation, long now) {
         StunMessage request = decoded.message();
-        Optional<ErrorCode> refusal = check(request, allocation, policy.get());
-        if (refusal.isPresent()) {
-            responder.error(link, decoded, auth, refusal.get());
+        if (responder.refuse(link, decoded, auth, check(request, allocation, policy.get()))) {
             return;
         }
         // "The channel number is in the range 0x4000 through 0x4FFF (inclusive); The channel number is not currently

@@ -69,9 +69,7 @@ final class ConnectHandler {
 
     void connect(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth, Allocation allocation) {
         StunMessage request = decoded.message();
-        Optional<ErrorCode> refusal = check(request, allocation, policy.get());
-        if (refusal.isPresent()) {
-            responder.error(link, decoded, auth, refusal.get());
+        if (responder.refuse(link, decoded, auth, check(request, allocation, policy.get()))) {
             return;
         }
         InetSocketAddress target = request.attribute(XorPeerAddress.class).orElseThrow().address();

@@ -13,17 +13,7 @@ import java.util.Optional;
  * ConnectionBind (RFC 6062 §5.4), on a new client connection that becomes the data connection of a peer connection.
  * "When a server receives a ConnectionBind request, it processes the request as follows."
  */
-final class ConnectionBindHandler {
-    private final TcpRelay relay;
-    private final AllocationRegistry registry;
-    private final Responder responder;
-
-    ConnectionBindHandler(TcpRelay relay, AllocationRegistry registry, Responder responder) {
-        this.relay = relay;
-        this.registry = registry;
-        this.responder = responder;
-    }
-
+record ConnectionBindHandler(TcpRelay relay, AllocationRegistry registry, Responder responder) {
     /**
      * The error the request gets before its CONNECTION-ID is looked up, or empty.
      *
@@ -43,9 +33,7 @@ final class ConnectionBindHandler {
 
     void connectionBind(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
         StunMessage request = decoded.message();
-        Optional<ErrorCode> refusal = check(request, link.isStream(), registry.find(link.fiveTuple()) != null);
-        if (refusal.isPresent()) {
-            responder.error(link, decoded, auth, refusal.get());
+        if (responder.refuse(link, decoded, auth, check(request, link.isStream(), registry.find(link.fiveTuple()) != null))) {
             return;
         }
         TcpRelay.PeerConnection connection = relay.unbound(request.attribute(ConnectionId.class).orElseThrow().id());

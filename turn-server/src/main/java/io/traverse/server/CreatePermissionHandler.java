@@ -16,15 +16,7 @@ import java.util.Optional;
  * CreatePermission (RFC 8656 §10.2). "When the server receives the CreatePermission request, it processes as per
  * Section 5 plus the specific rules mentioned here." Section 5 is checked by {@link TurnService}.
  */
-final class CreatePermissionHandler {
-    private final Responder responder;
-    private final LivePolicy policy;
-
-    CreatePermissionHandler(Responder responder, LivePolicy policy) {
-        this.responder = responder;
-        this.policy = policy;
-    }
-
+record CreatePermissionHandler(Responder responder, LivePolicy policy) {
     /** The error the request gets before any permission is installed, or empty. Every peer is checked first. */
     static Optional<ErrorCode> check(StunMessage request, Allocation allocation, PeerPolicy policy) {
         // "The message is checked for validity. The CreatePermission request MUST contain at least one
@@ -49,9 +41,7 @@ final class CreatePermissionHandler {
     void createPermission(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth,
             Allocation allocation, long now) {
         StunMessage request = decoded.message();
-        Optional<ErrorCode> refusal = check(request, allocation, policy.get());
-        if (refusal.isPresent()) {
-            responder.error(link, decoded, auth, refusal.get());
+        if (responder.refuse(link, decoded, auth, check(request, allocation, policy.get()))) {
             return;
         }
         // "If the message is valid and the server is capable of carrying out the request, then the server installs or

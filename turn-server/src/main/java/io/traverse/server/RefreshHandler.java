@@ -18,15 +18,7 @@ import java.util.OptionalLong;
  * plus the specific rules mentioned here." Section 5 (the allocation exists, 437; the same username, 441) is checked
  * by {@link TurnService} before this handler runs.
  */
-final class RefreshHandler {
-    private final Responder responder;
-    private final AllocateHandler allocations;
-
-    RefreshHandler(Responder responder, AllocateHandler allocations) {
-        this.responder = responder;
-        this.allocations = allocations;
-    }
-
+record RefreshHandler(Responder responder, AllocateHandler allocations) {
     /** The error the request gets before the lifetime is touched, or empty. */
     static Optional<ErrorCode> check(StunMessage request, Allocation allocation) {
         // "If the server receives a Refresh Request with a REQUESTED-ADDRESS-FAMILY attribute and the attribute value
@@ -42,9 +34,7 @@ final class RefreshHandler {
     void refresh(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth, Allocation allocation,
             long now) {
         StunMessage request = decoded.message();
-        Optional<ErrorCode> refusal = check(request, allocation);
-        if (refusal.isPresent()) {
-            responder.error(link, decoded, auth, refusal.get());
+        if (responder.refuse(link, decoded, auth, check(request, allocation))) {
             return;
         }
         // "The server computes a value called the "desired lifetime" as follows: if the request contains a LIFETIME

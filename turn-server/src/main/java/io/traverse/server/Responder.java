@@ -6,6 +6,7 @@ import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
 import io.traverse.transport.ClientLink;
 import io.traverse.util.LogText;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,17 @@ interface Responder {
                     LogText.escape(String.valueOf(request.message().attributes())));
         }
         respond(link, request, StunMessage.errorResponseTo(request.message(), code), auth.integrity());
+    }
+
+    /**
+     * Answers {@code request} with the error of {@code refusal} when there is one (a handler's check failed).
+     *
+     * @return whether the request was refused
+     */
+    default boolean refuse(ClientLink link, DecodedMessage request, Authenticator.Authenticated auth,
+            Optional<ErrorCode> refusal) {
+        refusal.ifPresent(code -> error(link, request, auth, code));
+        return refusal.isPresent();
     }
 
     /** Encodes (and counts) a response without sending it. */
