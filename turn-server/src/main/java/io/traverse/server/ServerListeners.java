@@ -42,33 +42,47 @@ final class ServerListeners {
             NatDiscovery natDiscovery, Closer closer) throws InterruptedException {
         ServerListeners result = new ServerListeners();
         closer.onClose(result::closeChannels);
-        RelayConfig relay = config.relay();
-        for (ListenerConfig listener : config.listeners()) {
-            InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
-            TransportProtocol protocol = listener.protocol();
-            switch (protocol) {
-                case UDP:
-                    result.add(protocol, listeners.bindUdp(address, socketBuffer(listener, relay)));
-                    break;
-                case TCP:
-                    result.add(protocol, List.of(listeners.bindTcp(address, config.tls().idleTimeout())));
-                    break;
-                case TLS:
-                    result.add(protocol, List.of(listeners.bindTls(address, certificates, config.tls())));
-                    break;
-                case DTLS:
-                    result.add(protocol, listeners.bindDtls(address, certificates, config.tls(),
-                            socketBuffer(listener, relay)));
-                    break;
-                default:
-                    throw new IllegalStateException("listener " + listener + ": protocol " + protocol.configName()
-                            + " is not supported yet");
+        String binding = "listeners";
+        try {
+            for (ListenerConfig listener : config.listeners()) {
+                binding = "listener " + listener;
+                result.bind(listener, config, listeners, certificates);
             }
-        }
-        if (config.natDiscovery().enabled()) {
-            result.bindNatDiscovery(config, listeners, natDiscovery);
+            if (config.natDiscovery().enabled()) {
+                binding = "nat-discovery";
+                result.bindNatDiscovery(config, listeners, natDiscovery);
+            }
+        } catch (InterruptedException | IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            // Netty reports a failed bind with the socket's own IOException ("bind(..) failed: Address in use").
+            throw new IllegalStateException(binding + ": cannot bind (" + e.getMessage() + ")", e);
         }
         return result;
+    }
+
+    private void bind(ListenerConfig listener, TraverseConfig config, Listeners listeners,
+            CertificateStore certificates) throws InterruptedException {
+        InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
+        TransportProtocol protocol = listener.protocol();
+        RelayConfig relay = config.relay();
+        switch (protocol) {
+            case UDP:
+                add(protocol, listeners.bindUdp(address, socketBuffer(listener, relay)));
+                break;
+            case TCP:
+                add(protocol, List.of(listeners.bindTcp(address, config.tls().idleTimeout())));
+                break;
+            case TLS:
+                add(protocol, List.of(listeners.bindTls(address, certificates, config.tls())));
+                break;
+            case DTLS:
+                add(protocol, listeners.bindDtls(address, certificates, config.tls(), socketBuffer(listener, relay)));
+                break;
+            default:
+                throw new IllegalStateException("listener " + listener + ": protocol " + protocol.configName()
+                        + " is not supported yet");
+        }
     }
 
     /** The channels of one listener (one per event loop for UDP and DTLS on epoll), all on the same address. */

@@ -116,7 +116,7 @@ public final class TraverseServer implements AutoCloseable {
             TraverseServer server = new TraverseServer(config, metrics, closer);
             server.started(config, metrics);
             return server;
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) { // with what Netty throws unchecked (a bind's IOException)
             closer.close();
             throw e;
         }
