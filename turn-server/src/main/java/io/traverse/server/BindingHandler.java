@@ -30,20 +30,10 @@ import org.slf4j.LoggerFactory;
  * RFC 5780 enabled it adds RESPONSE-ORIGIN and OTHER-ADDRESS and honours CHANGE-REQUEST, RESPONSE-PORT and
  * PADDING.
  */
-final class BindingHandler {
+record BindingHandler(Responder responder, NatDiscovery natDiscovery, UnauthenticatedAnswers unauthenticated) {
     private static final Logger LOG = LoggerFactory.getLogger(BindingHandler.class);
     /** PADDING echoed in a response is capped: the request already carried as much, so no amplification. */
     private static final int MAX_PADDING = 1500;
-
-    private final Responder responder;
-    private final NatDiscovery natDiscovery;
-    private final UnauthenticatedAnswers unauthenticated;
-
-    BindingHandler(Responder responder, NatDiscovery natDiscovery, UnauthenticatedAnswers unauthenticated) {
-        this.responder = responder;
-        this.natDiscovery = natDiscovery;
-        this.unauthenticated = unauthenticated;
-    }
 
     void onBinding(DecodedMessage decoded, ClientLink link) {
         StunMessage request = decoded.message();

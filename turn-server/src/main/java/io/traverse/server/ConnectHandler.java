@@ -24,23 +24,9 @@ import org.slf4j.LoggerFactory;
  * receives a Connect request, it processes the request as follows." The allocation's existence (437) and owner (441)
  * are checked by {@link TurnService}; the peer connections live in {@link TcpRelay}.
  */
-final class ConnectHandler {
+record ConnectHandler(TcpRelay relay, LivePolicy policy, Responder responder, TurnClock clock,
+        TraverseMetrics metrics) {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
-
-    private final TcpRelay relay;
-    private final LivePolicy policy;
-    private final Responder responder;
-    private final TurnClock clock;
-    private final TraverseMetrics metrics;
-
-    ConnectHandler(TcpRelay relay, LivePolicy policy, Responder responder, TurnClock clock,
-            TraverseMetrics metrics) {
-        this.relay = relay;
-        this.policy = policy;
-        this.responder = responder;
-        this.clock = clock;
-        this.metrics = metrics;
-    }
 
     /** The error the request gets before any connection is attempted, or empty. */
     static Optional<ErrorCode> check(StunMessage request, Allocation allocation, PeerPolicy policy) {

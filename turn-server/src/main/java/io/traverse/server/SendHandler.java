@@ -19,19 +19,7 @@ import java.util.Optional;
  * the specific rules mentioned here." An indication is never answered: whatever is wrong drops it silently, counted
  * under its {@link DropReason}.
  */
-final class SendHandler {
-    private final AllocationRegistry registry;
-    private final LivePolicy policy;
-    private final TurnClock clock;
-    private final TraverseMetrics metrics;
-
-    SendHandler(AllocationRegistry registry, LivePolicy policy, TurnClock clock, TraverseMetrics metrics) {
-        this.registry = registry;
-        this.policy = policy;
-        this.clock = clock;
-        this.metrics = metrics;
-    }
-
+record SendHandler(AllocationRegistry registry, LivePolicy policy, TurnClock clock, TraverseMetrics metrics) {
     /** Why the indication is dropped, or empty when its DATA may go to its XOR-PEER-ADDRESS. */
     static Optional<DropReason> check(StunMessage indication, Allocation allocation, PeerPolicy policy, long now) {
         // "The message is first checked for validity. The Send indication MUST contain both an XOR-PEER-ADDRESS

@@ -20,22 +20,8 @@ import java.util.List;
  * Entry point of every STUN message that reaches a listener. Decodes it, applies the checks every method shares
  * (RFC 8489 §6.3) and hands it to the handler of its method. Runs on the client's event loop.
  */
-final class StunDispatcher implements StunHandler {
-    private final TraverseMetrics metrics;
-    private final Responder responder;
-    private final TurnService turn;
-    private final BindingHandler binding;
-    private final UnauthenticatedAnswers unauthenticated;
-
-    StunDispatcher(TraverseMetrics metrics, Responder responder, TurnService turn, BindingHandler binding,
-            UnauthenticatedAnswers unauthenticated) {
-        this.metrics = metrics;
-        this.responder = responder;
-        this.turn = turn;
-        this.binding = binding;
-        this.unauthenticated = unauthenticated;
-    }
-
+record StunDispatcher(TraverseMetrics metrics, Responder responder, TurnService turn, BindingHandler binding,
+        UnauthenticatedAnswers unauthenticated) implements StunHandler {
     /** Handles one STUN message; {@code packet} is not released here. */
     @Override
     public void onStun(ByteBuf packet, ClientLink link) {
