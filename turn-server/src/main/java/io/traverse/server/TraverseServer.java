@@ -239,8 +239,7 @@ public final class TraverseServer implements AutoCloseable {
 
     /** {@code ip:port}, or {@code [ip]:port} for IPv6 (RFC 5952 text). */
     public static String format(InetSocketAddress address) {
-        String ip = IpAddresses.format(address.getAddress());
-        return (address.getAddress() instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + address.getPort();
+        return IpAddresses.formatForUri(address.getAddress()) + ":" + address.getPort();
     }
 
     /** The first bound listener of {@code protocol} whose address family matches {@code ipv6}. */
