@@ -10,7 +10,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
-import io.traverse.stun.codec.Framing;
 import io.traverse.turn.AllocationRegistry;
 import io.traverse.turn.FiveTuple;
 import io.traverse.turn.TransportProtocol;
@@ -58,8 +57,7 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
     private static final int RECEIVE_BUFFER = DtlsDatagramTransport.RECEIVE_LIMIT;
 
     private final DtlsListener listener;
-    private final StunHandler stun;
-    private final ChannelDataRelay relay;
+    private final ClientMessages messages;
     private final AllocationRegistry registry;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
@@ -75,8 +73,7 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
             TurnClock clock, TraverseMetrics metrics, DtlsLimits limits) {
         this.listener = listener;
         this.limits = limits;
-        this.stun = stun;
-        this.relay = relay;
+        this.messages = new ClientMessages(stun, relay, metrics);
         this.registry = registry;
         this.clock = clock;
         this.metrics = metrics;
@@ -135,7 +132,7 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        relay.flush();
+        messages.flush();
         ctx.flush();
     }
 
@@ -253,7 +250,7 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
         session.transport.nonBlocking();
         LOG.debug("DTLS association with {} established", session.client);
         drain(session);
-        relay.flush();
+        messages.flush();
         channel.flush();
     }
 
@@ -316,14 +313,7 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(DtlsSession session, ByteBuf plain) {
-        Framing.Kind kind = Framing.detect(plain);
-        if (kind == Framing.Kind.CHANNEL_DATA) {
-            relay.relay(plain, TransportProtocol.DTLS, session.client, local);
-        } else if (kind == Framing.Kind.STUN) {
-            stun.onStun(plain, session.link);
-        } else {
-            metrics.dropped(DropReason.UNKNOWN_KIND);
-        }
+        messages.dispatch(plain, TransportProtocol.DTLS, session.client, local, session);
     }
 
     /** Closes {@code session} on the loop after the current call (used from inside writes). */
@@ -352,7 +342,7 @@ final class DtlsServerHandler extends ChannelInboundHandlerAdapter {
         }
         session.transport.close();
         if (established) {
-            stun.onClientClosed(session.link);
+            messages.stun().onClientClosed(session.link);
         }
     }
 

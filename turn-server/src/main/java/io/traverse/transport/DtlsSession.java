@@ -9,7 +9,7 @@ import org.bouncycastle.tls.DTLSTransport;
  * (RFC 6347 §4.2.1). State changes happen on the listener channel's event loop; the handshake thread only
  * touches {@link #transport} (through Bouncy Castle).
  */
-final class DtlsSession {
+final class DtlsSession implements ClientMessages.Links {
     enum State { HANDSHAKING, ESTABLISHED, CLOSED }
 
     final InetSocketAddress client;
@@ -30,5 +30,11 @@ final class DtlsSession {
         this.link = new DtlsClientLink(handler, this);
         this.startedNanos = nowNanos;
         this.lastActivityNanos = nowNanos;
+    }
+
+    /** The association's only link. */
+    @Override
+    public ClientLink link(InetSocketAddress client) {
+        return link;
     }
 }

@@ -4,8 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.traverse.metrics.TraverseMetrics;
-import io.traverse.metrics.TraverseMetrics.DropReason;
-import io.traverse.stun.codec.Framing;
 import io.traverse.turn.FiveTuple;
 import io.traverse.turn.TransportProtocol;
 import java.net.InetSocketAddress;
@@ -13,20 +11,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Handles the frames of one TCP/TLS client connection (after {@link StreamFrameDecoder}). */
-final class StreamServerHandler extends ChannelInboundHandlerAdapter {
+final class StreamServerHandler extends ChannelInboundHandlerAdapter implements ClientMessages.Links {
     private static final Logger LOG = LoggerFactory.getLogger(StreamServerHandler.class);
 
-    private final StunHandler stun;
-    private final ChannelDataRelay relay;
-    private final TraverseMetrics metrics;
+    private final ClientMessages messages;
     private final TransportProtocol protocol;
     private StreamClientLink link;
 
     StreamServerHandler(StunHandler stun, ChannelDataRelay relay, TraverseMetrics metrics,
             TransportProtocol protocol) {
-        this.stun = stun;
-        this.relay = relay;
-        this.metrics = metrics;
+        this.messages = new ClientMessages(stun, relay, metrics);
         this.protocol = protocol;
     }
 
@@ -42,30 +36,29 @@ final class StreamServerHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         try {
-            Framing.Kind kind = Framing.detect(frame);
-            if (kind == Framing.Kind.CHANNEL_DATA) {
-                FiveTuple tuple = link.fiveTuple();
-                relay.relay(frame, protocol, tuple.client(), tuple.server());
-            } else if (kind == Framing.Kind.STUN) {
-                stun.onStun(frame, link);
-            } else {
-                metrics.dropped(DropReason.UNKNOWN_KIND);
-            }
+            FiveTuple tuple = link.fiveTuple();
+            messages.dispatch(frame, protocol, tuple.client(), tuple.server(), this);
         } finally {
             frame.release();
         }
     }
 
+    /** The connection's only link. */
+    @Override
+    public ClientLink link(InetSocketAddress client) {
+        return link;
+    }
+
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        relay.flush();
+        messages.flush();
         ctx.flush();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (link != null) {
-            stun.onClientClosed(link);
+            messages.stun().onClientClosed(link);
         }
         super.channelInactive(ctx);
     }

@@ -1,13 +1,11 @@
 package io.traverse.transport;
 
-import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.traverse.metrics.TraverseMetrics;
-import io.traverse.metrics.TraverseMetrics.DropReason;
-import io.traverse.stun.codec.Framing;
 import io.traverse.turn.FiveTuple;
 import io.traverse.turn.TransportProtocol;
 import java.net.InetSocketAddress;
@@ -19,23 +17,21 @@ import org.slf4j.LoggerFactory;
  * (RFC 7983): STUN goes to the dispatcher, ChannelData straight to the relay. Writes are flushed once per read
  * batch.
  */
-final class UdpServerHandler extends ChannelInboundHandlerAdapter {
+final class UdpServerHandler extends ChannelInboundHandlerAdapter implements ClientMessages.Links {
     private static final Logger LOG = LoggerFactory.getLogger(UdpServerHandler.class);
 
-    private final StunHandler stun;
-    private final ChannelDataRelay relay;
-    private final TraverseMetrics metrics;
+    private final ClientMessages messages;
+    private Channel channel;
     private InetSocketAddress local;
 
     UdpServerHandler(StunHandler stun, ChannelDataRelay relay, TraverseMetrics metrics) {
-        this.stun = stun;
-        this.relay = relay;
-        this.metrics = metrics;
+        this.messages = new ClientMessages(stun, relay, metrics);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        local = (InetSocketAddress) ctx.channel().localAddress();
+        channel = ctx.channel();
+        local = (InetSocketAddress) channel.localAddress();
         super.channelActive(ctx);
     }
 
@@ -47,28 +43,21 @@ final class UdpServerHandler extends ChannelInboundHandlerAdapter {
         }
         DatagramPacket packet = (DatagramPacket) msg;
         try {
-            ByteBuf content = packet.content();
-            Framing.Kind kind = Framing.detect(content);
-            if (kind == Framing.Kind.CHANNEL_DATA) {
-                relay.relay(content, TransportProtocol.UDP, packet.sender(), local());
-            } else if (kind == Framing.Kind.STUN) {
-                FiveTuple tuple = new FiveTuple(TransportProtocol.UDP, packet.sender(), local());
-                stun.onStun(content, new UdpClientLink(ctx.channel(), packet.sender(), tuple));
-            } else {
-                metrics.dropped(DropReason.UNKNOWN_KIND);
-            }
+            messages.dispatch(packet.content(), TransportProtocol.UDP, packet.sender(), local, this);
         } finally {
             packet.release();
         }
     }
 
-    private InetSocketAddress local() {
-        return local;
+    /** A STUN message's link: replies go from this listener socket to the sender. */
+    @Override
+    public ClientLink link(InetSocketAddress client) {
+        return new UdpClientLink(channel, client, new FiveTuple(TransportProtocol.UDP, client, local));
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        relay.flush();
+        messages.flush();
         ctx.flush();
     }
 
