@@ -171,11 +171,6 @@ public final class CredentialStore {
         this.store = store;
     }
 
-    /** The external store, or null. */
-    public CachingUserStore externalStore() {
-        return store;
-    }
-
     /**
      * The username whose USERHASH (RFC 8489 §14.4) is {@code hash} in {@code realm}. Only users-file
      * users can be found: a REST username embeds its expiry and cannot be enumerated.

@@ -143,11 +143,6 @@ public final class ClusterQuota implements AutoCloseable {
                 .exceptionally(e -> null); // unreachable: the member expires after the TTL instead
     }
 
-    /** Reservations this instance holds in Redis. */
-    public int held() {
-        return live.size();
-    }
-
     private void renewAll() {
         for (Map.Entry<String, String> e : live.entrySet()) {
             String[] keys = {USER_PREFIX + e.getValue(), TOTAL};

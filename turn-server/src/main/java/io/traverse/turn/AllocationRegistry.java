@@ -241,11 +241,6 @@ public final class AllocationRegistry {
         return active.get();
     }
 
-    /** Slots taken by one source key ({@link io.traverse.net.IpAddresses#sourceKey}). */
-    public int activeForSource(Object source) {
-        return perSource.getOrDefault(source, 0);
-    }
-
     /** Slots taken by one user (quota key). */
     public int activeFor(String username) {
         return perUser.getOrDefault(username, 0);

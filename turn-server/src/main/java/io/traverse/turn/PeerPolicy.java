@@ -271,16 +271,6 @@ public final class PeerPolicy {
         return -1;
     }
 
-    /** The explicit allow entries. */
-    public List<Cidr> allowList() {
-        return allowList;
-    }
-
-    /** The explicit deny entries. */
-    public List<Cidr> denyList() {
-        return denyList;
-    }
-
     /** The server's own addresses. */
     public Set<InetAddress> serverAddresses() {
         return serverAddresses;

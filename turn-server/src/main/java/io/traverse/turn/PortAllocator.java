@@ -254,11 +254,6 @@ public final class PortAllocator {
         quarantine.put(port, new Hold(port, clock.nanos() + quarantineNanos));
     }
 
-    /** Frees expired reservations and quarantines now (also done lazily by every other call). */
-    public synchronized void expire() {
-        sweep();
-    }
-
     /** How long an EVEN-PORT R=1 reservation is held. */
     public java.time.Duration reservationLifetime() {
         return java.time.Duration.ofNanos(reservationNanos);

@@ -54,9 +54,4 @@ public final class SourceCounts {
     public int count(InetAddress address) {
         return counts.getOrDefault(key(address), 0);
     }
-
-    /** Sources with a non-zero count. */
-    public int sources() {
-        return counts.size();
-    }
 }
