@@ -72,24 +72,26 @@ record ServerAuth(CredentialStore credentials, CredentialFiles files, CachingUse
                 : RateLimiter.disabled();
     }
 
-    /** The users and secrets files, loaded and polled, or null when neither is configured. */
+    /**
+     * The users and secrets files, loaded and polled (null when neither is configured), and the inline
+     * {@code auth.rest-secrets} unless a secrets file is configured.
+     */
     private static CredentialFiles loadCredentials(AuthConfig auth, CredentialStore store, Clock clock) {
-        if (auth.restSecretsFile() == null && !auth.restSecrets().isEmpty()) {
-            store.replaceRestSecrets(RestSecrets.of(auth.restSecrets(), clock));
-        }
-        if (auth.usersFile() == null && auth.restSecretsFile() == null) {
-            return null;
-        }
-        CredentialFiles files = new CredentialFiles(store, auth.usersFile(), auth.restSecretsFile(), clock);
-        try {
-            files.load();
-        } catch (CredentialFileException e) {
-            throw new IllegalStateException("cannot load credentials: " + e.getMessage(), e);
+        CredentialFiles files = null;
+        if (auth.usersFile() != null || auth.restSecretsFile() != null) {
+            files = new CredentialFiles(store, auth.usersFile(), auth.restSecretsFile(), clock);
+            try {
+                files.load(); // replaces the REST secrets too: none without a secrets file
+            } catch (CredentialFileException e) {
+                throw new IllegalStateException("cannot load credentials: " + e.getMessage(), e);
+            }
         }
         if (auth.restSecretsFile() == null && !auth.restSecrets().isEmpty()) {
             store.replaceRestSecrets(RestSecrets.of(auth.restSecrets(), clock));
         }
-        files.start(CREDENTIAL_POLL);
+        if (files != null) {
+            files.start(CREDENTIAL_POLL);
+        }
         return files;
     }
 
