@@ -12,7 +12,10 @@
 #                                          full: the quick loads and the same at 2x clients (~8 min)
 # env:   TRAVERSE_JAR (default turn-server/target/traverse-server.jar), TRAVERSE_JAVA_OPTS (extra JVM flags after
 #        conf/jvm.options, the shipped launcher flags), COTURN_BIN (default /opt/coturn-4.17.1/bin),
-#        SERVERS (default "traverse coturn coturn-recvmmsg"), SECONDS_PER_LOAD (default 8)
+#        SERVERS (default "traverse coturn coturn-recvmmsg"),
+#        SECONDS_PER_LOAD (default 8), WARMUP_SECONDS (default 20: relayed traffic before the first
+#        measurement, the same for every server, so the JVM's JIT compilation is not counted as relaying), SYSCALLS (set: also count the server's system calls per relayed
+#        message with perf stat, shown as "sc")
 # needs: coturn 4.17.1 (shared/tools/build-coturn), a built turn-server (mvn -q -B package -DskipTests)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -90,9 +93,18 @@ declare -A result
 for server in $servers; do
   start_server "$server"
   result[$server,start]=$start_ms
-  uclient 20 5 200 >/dev/null   # warm-up
+  # Warm-up: the same relayed traffic for every server (100 clients x 200 msg/s); a JVM spends its first seconds
+  # compiling the relay path, a one-off cost reported separately as "warm-up CPU".
+  before=$(cpu_ticks)
+  uclient 100 5 $((${WARMUP_SECONDS:-20} * 200)) >/dev/null
+  result[$server,warmup]=$(awk -v t=$(( $(cpu_ticks) - before )) -v hz="$hz" 'BEGIN { printf "%.1f s", t / hz }')
   for load in "${loads[@]}"; do
     read -r name clients interval messages <<<"$load"
+    perf_pid=
+    if [ -n "${SYSCALLS:-}" ]; then
+      perf stat -x, -e raw_syscalls:sys_enter -p "$server_pid" -o "$work/perf" 2>/dev/null &
+      perf_pid=$!
+    fi
     before=$(cpu_ticks)
     lost=$(uclient "$clients" "$interval" "$messages")
     after=$(cpu_ticks)
@@ -100,6 +112,11 @@ for server in $servers; do
     us=$(awk -v t=$((after - before)) -v hz="$hz" -v p="$sent" 'BEGIN { printf "%.1f", t / hz * 1e6 / p }')
     read -r lost_n lost_pct <<<"${lost:-? ?}"
     result[$server,$name]="$us µs, loss ${lost_pct}%"
+    if [ -n "$perf_pid" ]; then
+      kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
+      calls=$(awk -F, '/raw_syscalls/ {print $1}' "$work/perf")
+      result[$server,$name]+=", $(awk -v c="${calls:-0}" -v p="$sent" 'BEGIN { printf "%.2f", c / p }') sc"
+    fi
   done
   b=$(stunload binding 127.0.0.1 $port 16 32 "$seconds")
   result[$server,binding]=$(awk '{printf "%d/s", $2}' <<<"$b")
@@ -113,13 +130,14 @@ done
 echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 echo "traverse: $(grep -v '^#' "$root/conf/jvm.options" | tr '\n' ' ')${TRAVERSE_JAVA_OPTS:-}"
 printf '| %-16s |' "load"
-for server in $servers; do printf ' %-24s |' "$server"; done
+for server in $servers; do printf ' %-32s |' "$server"; done
 echo
 printf '|%s|' "------------------"
-for server in $servers; do printf '%s|' "--------------------------"; done
+for server in $servers; do printf '%s|' "----------------------------------"; done
 echo
-for row in "${loads[@]%% *}" binding allocate rss start; do
+for row in "${loads[@]%% *}" binding allocate rss start warmup; do
   case $row in
+    warmup) label="warm-up CPU" ;;
     binding) label="Binding 16x32" ;; allocate) label="Allocations" ;; rss) label="idle RSS after" ;;
     start) label="start to bound" ;; *) label="$row" ;;
   esac
@@ -127,7 +145,7 @@ for row in "${loads[@]%% *}" binding allocate rss start; do
   for server in $servers; do
     v=${result[$server,$row]:-}
     [ "$row" = start ] && v="$v ms"
-    printf ' %-24s |' "$v"
+    printf ' %-32s |' "$v"
   done
   echo
 done
