@@ -21,7 +21,6 @@ import io.traverse.transport.ClientLink;
 import io.traverse.transport.RelaySession;
 import io.traverse.transport.TcpRelaySockets;
 import io.traverse.turn.Allocation;
-import io.traverse.turn.PeerPolicy;
 import io.traverse.turn.TurnClock;
 import io.traverse.util.TokenBucket;
 import java.net.InetAddress;
