@@ -18,7 +18,8 @@ public final class RelaySession {
     private int port4 = -1;
     private int port6 = -1;
     private ScheduledFuture<?> sweep;
-    private final java.util.Set<Channel> owned = new java.util.LinkedHashSet<>();
+    /** RFC 6062 peer connections; created on the first, so a UDP allocation carries no empty set. */
+    private java.util.Set<Channel> owned;
     private boolean closed;
 
     private final boolean tcp;
@@ -77,15 +78,21 @@ public final class RelaySession {
             channel.close();
             return;
         }
-        owned.add(channel);
-        channel.closeFuture().addListener(f -> owned.remove(channel));
+        if (owned == null) {
+            owned = new java.util.LinkedHashSet<>();
+        }
+        java.util.Set<Channel> set = owned;
+        set.add(channel);
+        channel.closeFuture().addListener(f -> set.remove(channel));
     }
 
     /** Closes the relay sockets and owned connections and stops the sweep timer. */
     public void close() {
         closed = true;
-        for (Channel channel : java.util.List.copyOf(owned)) {
-            channel.close();
+        if (owned != null) {
+            for (Channel channel : java.util.List.copyOf(owned)) {
+                channel.close();
+            }
         }
         if (sweep != null) {
             sweep.cancel(false);
