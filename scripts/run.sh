@@ -16,5 +16,24 @@ done
 if [ "$has_config" = false ]; then
   set -- --config "$root/conf/traverse.yaml" "$@"
 fi
+# Class data sharing for the server's own classes (AppCDS): start-up reads them from an archive instead of parsing
+# and verifying the jars. The archive is recorded by the first run that stops cleanly (SIGTERM, SIGINT) and used
+# from then on; a rebuilt jar makes a new one. JDK 19+ checks and recreates it itself (AutoCreateSharedArchive);
+# on JDK 17 this script does (ArchiveClassesAtExit). TRAVERSE_CDS=off leaves it out.
+cds=()
+if [ "${TRAVERSE_CDS:-on}" != off ]; then
+  archive="${jar%.jar}.jsa"
+  java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release" 2>/dev/null || true)
+  if [ "${major:-0}" -ge 19 ]; then
+    cds=(-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$archive")
+  elif [ -f "$archive" ] && [ "$archive" -nt "$jar" ]; then
+    cds=(-XX:SharedArchiveFile="$archive")
+  elif [ -w "$(dirname "$archive")" ]; then
+    rm -f "$archive"
+    # (the dump lists the classes it skips as warnings: not for the operator)
+    cds=(-XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off)
+  fi
+fi
 # The shipped launcher flags (conf/jvm.options), then TRAVERSE_JAVA_OPTS, which win.
-exec java @"$root/conf/jvm.options" ${TRAVERSE_JAVA_OPTS:-} -jar "$jar" "$@"
+exec java @"$root/conf/jvm.options" "${cds[@]}" ${TRAVERSE_JAVA_OPTS:-} -jar "$jar" "$@"

@@ -24,6 +24,10 @@ import javax.crypto.spec.SecretKeySpec;
  *     Serial allocations, each from a new socket, as a browser does them: Allocate without credentials (401 with a
  *     nonce), Allocate with TURN REST credentials (RFC 8656 §7.2, long-term key, MESSAGE-INTEGRITY), then
  *     Refresh with LIFETIME 0 to delete it; prints "allocate <allocations/s> <allocations> <seconds> <errors>".
+ * hold HOST PORT SECRET COUNT SECONDS
+ *     COUNT allocations as above, each from its own socket, kept idle: prints "held <allocations> <errors>" once
+ *     they exist, waits SECONDS, then deletes them (Refresh LIFETIME 0) and prints "released <allocations>". For
+ *     measuring the server's memory per idle allocation (scripts/bench/footprint.sh).
  * </pre>
  */
 public final class StunLoad {
@@ -37,6 +41,9 @@ public final class StunLoad {
                 break;
             case "allocate":
                 allocate(server, args[3], Double.parseDouble(args[4]));
+                break;
+            case "hold":
+                hold(server, args[3], Integer.parseInt(args[4]), Double.parseDouble(args[5]));
                 break;
             default:
                 throw new IllegalArgumentException("binding or allocate");
@@ -103,11 +110,79 @@ public final class StunLoad {
         ch.write(b);
     }
 
-    private static void allocate(InetSocketAddress server, String secret, double seconds) throws Exception {
+    /** A TURN REST username valid for a day and its password (the HMAC of the name under the shared secret). */
+    private static String[] restCredentials(String secret) throws Exception {
         String username = (System.currentTimeMillis() / 1000 + 86400) + ":bench";
         Mac hmac = Mac.getInstance("HmacSHA1");
         hmac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        String password = Base64.getEncoder().encodeToString(hmac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
+        return new String[] {username,
+            Base64.getEncoder().encodeToString(hmac.doFinal(username.getBytes(StandardCharsets.UTF_8)))};
+    }
+
+    /** An authenticated allocation on {@code ch}: its long-term key and realm/nonce, or null after an error. */
+    private static Object[] allocateOn(DatagramSocket ch, String username, String password) throws Exception {
+        // 1. Allocate without credentials: 401 with REALM and NONCE.
+        byte[][] realmNonce = new byte[2][];
+        Msg r1 = exchange(ch, new Msg(0x0003).requestedTransport());
+        if (r1 == null || r1.type != 0x0113) {
+            return null;
+        }
+        realmNonce[0] = r1.attr(0x0014);
+        realmNonce[1] = r1.attr(0x0015);
+        byte[] key = MessageDigest.getInstance("MD5").digest((username + ":"
+                + new String(realmNonce[0], StandardCharsets.UTF_8) + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
+        // 2. Allocate with credentials.
+        Msg r2 = exchange(ch, new Msg(0x0003).requestedTransport().auth(username, realmNonce, key));
+        if (r2 == null || r2.type != 0x0103) {
+            return null;
+        }
+        return new Object[] {realmNonce, key};
+    }
+
+    /** Refresh with LIFETIME 0 deletes the allocation (RFC 8656 §8); false when no success response came. */
+    private static boolean delete(DatagramSocket ch, String username, Object[] auth) throws Exception {
+        Msg r = exchange(ch, new Msg(0x0004).lifetime(0).auth(username, (byte[][]) auth[0], (byte[]) auth[1]));
+        return r != null && r.type == 0x0104;
+    }
+
+    private static void hold(InetSocketAddress server, String secret, int count, double seconds) throws Exception {
+        String[] credentials = restCredentials(secret);
+        java.util.List<DatagramSocket> sockets = new java.util.ArrayList<>();
+        java.util.List<Object[]> auths = new java.util.ArrayList<>();
+        int errors = 0;
+        try {
+            while (sockets.size() < count && errors < count) {
+                DatagramSocket ch = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0));
+                ch.connect(server);
+                ch.setSoTimeout(1000);
+                Object[] auth = allocateOn(ch, credentials[0], credentials[1]);
+                if (auth == null) {
+                    ch.close();
+                    errors++;
+                    continue;
+                }
+                sockets.add(ch);
+                auths.add(auth);
+            }
+            System.out.printf("held %d errors %d%n", sockets.size(), errors);
+            System.out.flush();
+            Thread.sleep((long) (seconds * 1000));
+            int released = 0;
+            for (int i = 0; i < sockets.size(); i++) {
+                if (delete(sockets.get(i), credentials[0], auths.get(i))) {
+                    released++;
+                }
+            }
+            System.out.printf("released %d%n", released);
+        } finally {
+            sockets.forEach(DatagramSocket::close);
+        }
+    }
+
+    private static void allocate(InetSocketAddress server, String secret, double seconds) throws Exception {
+        String[] credentials = restCredentials(secret);
+        String username = credentials[0];
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long done = 0;
@@ -117,27 +192,8 @@ public final class StunLoad {
             try (DatagramSocket ch = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0))) {
                 ch.connect(server);
                 ch.setSoTimeout(1000);
-                // 1. Allocate without credentials: 401 with REALM and NONCE.
-                byte[][] realmNonce = new byte[2][];
-                Msg r1 = exchange(ch, new Msg(0x0003).requestedTransport());
-                if (r1 == null || r1.type != 0x0113) {
-                    errors++;
-                    continue;
-                }
-                realmNonce[0] = r1.attr(0x0014);
-                realmNonce[1] = r1.attr(0x0015);
-                byte[] key = MessageDigest.getInstance("MD5").digest((username + ":"
-                        + new String(realmNonce[0], StandardCharsets.UTF_8) + ":" + password)
-                        .getBytes(StandardCharsets.UTF_8));
-                // 2. Allocate with credentials.
-                Msg r2 = exchange(ch, new Msg(0x0003).requestedTransport().auth(username, realmNonce, key));
-                if (r2 == null || r2.type != 0x0103) {
-                    errors++;
-                    continue;
-                }
-                // 3. Refresh with LIFETIME 0 deletes it (RFC 8656 §8).
-                Msg r3 = exchange(ch, new Msg(0x0004).lifetime(0).auth(username, realmNonce, key));
-                if (r3 == null || r3.type != 0x0104) {
+                Object[] auth = allocateOn(ch, username, credentials[1]);
+                if (auth == null || !delete(ch, username, auth)) {
                     errors++;
                     continue;
                 }

@@ -23,7 +23,8 @@ public final class RelaySession implements RelayHandle {
     private int port4 = -1;
     private int port6 = -1;
     private ScheduledFuture<?> sweep;
-    private final java.util.Set<Channel> owned = new java.util.LinkedHashSet<>();
+    /** RFC 6062 peer connections; created on the first, so a UDP allocation carries no empty set. */
+    private java.util.Set<Channel> owned;
     private boolean closed;
 
     private final boolean tcp;
@@ -83,8 +84,12 @@ public final class RelaySession implements RelayHandle {
             channel.close();
             return;
         }
-        owned.add(channel);
-        channel.closeFuture().addListener(f -> owned.remove(channel));
+        if (owned == null) {
+            owned = new java.util.LinkedHashSet<>();
+        }
+        java.util.Set<Channel> set = owned;
+        set.add(channel);
+        channel.closeFuture().addListener(f -> set.remove(channel));
     }
 
     @Override
@@ -117,8 +122,10 @@ public final class RelaySession implements RelayHandle {
     @Override
     public void close() {
         closed = true;
-        for (Channel channel : java.util.List.copyOf(owned)) {
-            channel.close();
+        if (owned != null) {
+            for (Channel channel : java.util.List.copyOf(owned)) {
+                channel.close();
+            }
         }
         if (sweep != null) {
             sweep.cancel(false);
