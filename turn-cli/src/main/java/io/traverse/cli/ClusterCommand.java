@@ -24,15 +24,7 @@ import picocli.CommandLine.Spec;
         subcommands = {ClusterCommand.Status.class},
         footerHeading = "%n",
         footer = {"Exit codes: 0 done, 1 Redis unreachable, 2 usage error."})
-final class ClusterCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
-    }
+final class ClusterCommand extends CommandGroup {
 
     @Command(name = "status", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
             description = "List live instances with their load (instances that stopped reporting drop out after "

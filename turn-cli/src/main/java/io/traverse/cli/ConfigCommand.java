@@ -26,15 +26,7 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = "Work with Traverse configuration files.",
         subcommands = {ConfigCommand.Check.class, ImportCoturnCommand.class})
-final class ConfigCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
-    }
+final class ConfigCommand extends CommandGroup {
 
     @Command(name = "check",
             mixinStandardHelpOptions = true,

@@ -41,15 +41,7 @@ import picocli.CommandLine.Spec;
         },
         footerHeading = "%n",
         footer = {"Exit codes: 0 done, 1 failed (no such user, user exists, unreadable file), 2 usage error."})
-final class UserCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
-    }
+final class UserCommand extends CommandGroup {
 
     /** A user of a database store: the entry derived from the password (the store keeps the MD5 key). */
     static UserEntry derive(String user, String realm, String password) throws CliException {
