@@ -24,6 +24,14 @@ public interface ClientLink {
     void write(ByteBuf buf);
 
     /**
+     * Flushes what the relay wrote to this client at the end of a relay socket's read batch: at once by default; a
+     * UDP listener shared by many clients defers it to the end of its event loop's round ({@link RoundFlush}).
+     */
+    default void flushRelayed() {
+        channel().flush();
+    }
+
+    /**
      * Whether the client's 5-tuple still exists: its connection (TCP/TLS) or DTLS association is up. A UDP client
      * has no connection and is always open.
      */

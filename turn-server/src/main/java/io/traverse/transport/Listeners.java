@@ -138,7 +138,7 @@ public final class Listeners {
                         .group((io.netty.channel.EventLoop) loop)
                         .channelFactory(() -> io.newDatagramChannel(address.getAddress()))
                         .handler(handler.get());
-                DatagramSockets.configure(b, io, address.getAddress(), socketBuffer);
+                DatagramSockets.configureListener(b, io, address.getAddress(), socketBuffer);
                 if (io == IoTransport.EPOLL) {
                     b.option(IoTransport.SO_REUSEPORT, true);
                 }

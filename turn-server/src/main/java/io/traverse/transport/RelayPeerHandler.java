@@ -124,7 +124,7 @@ final class RelayPeerHandler extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (wrote) {
             wrote = false;
-            session.link().channel().flush();
+            session.link().flushRelayed();
         }
     }
 

@@ -9,11 +9,13 @@ import java.net.InetSocketAddress;
 /** A UDP client: the listener's channel plus the client's address. */
 final class UdpClientLink implements ClientLink {
     private final Channel channel;
+    private final RoundFlush roundFlush;
     private final InetSocketAddress client;
     private final FiveTuple fiveTuple;
 
-    UdpClientLink(Channel channel, InetSocketAddress client, FiveTuple fiveTuple) {
+    UdpClientLink(Channel channel, RoundFlush roundFlush, InetSocketAddress client, FiveTuple fiveTuple) {
         this.channel = channel;
+        this.roundFlush = roundFlush;
         this.client = client;
         this.fiveTuple = fiveTuple;
     }
@@ -31,6 +33,12 @@ final class UdpClientLink implements ClientLink {
     @Override
     public void write(ByteBuf buf) {
         channel.write(new DatagramPacket(buf, client), channel.voidPromise());
+    }
+
+    /** The listener socket is flushed after the loop's round, so datagrams for many clients leave together. */
+    @Override
+    public void flushRelayed() {
+        roundFlush.request();
     }
 
     @Override

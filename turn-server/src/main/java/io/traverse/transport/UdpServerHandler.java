@@ -23,6 +23,7 @@ final class UdpServerHandler extends ChannelInboundHandlerAdapter implements Cli
     private final ClientMessages messages;
     private Channel channel;
     private InetSocketAddress local;
+    private RoundFlush roundFlush;
 
     UdpServerHandler(StunHandler stun, ChannelDataRelay relay, TraverseMetrics metrics) {
         this.messages = new ClientMessages(stun, relay, metrics);
@@ -32,6 +33,7 @@ final class UdpServerHandler extends ChannelInboundHandlerAdapter implements Cli
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
         local = (InetSocketAddress) channel.localAddress();
+        roundFlush = new RoundFlush(channel);
         super.channelActive(ctx);
     }
 
@@ -52,7 +54,7 @@ final class UdpServerHandler extends ChannelInboundHandlerAdapter implements Cli
     /** A STUN message's link: replies go from this listener socket to the sender. */
     @Override
     public ClientLink link(InetSocketAddress client) {
-        return new UdpClientLink(channel, client, new FiveTuple(TransportProtocol.UDP, client, local));
+        return new UdpClientLink(channel, roundFlush, client, new FiveTuple(TransportProtocol.UDP, client, local));
     }
 
     @Override

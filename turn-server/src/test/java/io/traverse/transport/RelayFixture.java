@@ -58,7 +58,7 @@ final class RelayFixture {
      */
     RelayFixture(TransportProtocol protocol, boolean legacyChannelNumbers) {
         FiveTuple tuple = new FiveTuple(protocol, CLIENT, SERVER);
-        link = protocol == TransportProtocol.UDP ? new UdpClientLink(client, CLIENT, tuple)
+        link = protocol == TransportProtocol.UDP ? new UdpClientLink(client, new RoundFlush(client), CLIENT, tuple)
                 : new StreamClientLink(client, tuple);
         session = new RelaySession(link, false);
         allocation = Allocation.builder(tuple, "alice").transactionId(new byte[12]).relay(RELAY)

@@ -69,7 +69,9 @@ class RelayPeerHandlerTest {
         return packet;
     }
 
+    /** What reached the client once the loop's round is over (a UDP listener is flushed then). */
     private List<Object> toClient() {
+        fixture.client.runPendingTasks();
         return RelayFixture.drain(fixture.client);
     }
 
@@ -134,13 +136,22 @@ class RelayPeerHandlerTest {
         assertEquals(List.of(), toClient(), "written, not yet flushed");
 
         relay.pipeline().fireChannelReadComplete();
-        assertEquals(1, fixture.clientFlushes.flushes, "one flush for the batch");
         List<Object> batch = toClient();
+        assertEquals(1, fixture.clientFlushes.flushes, "one flush for the batch");
         assertEquals(3, batch.size());
         RelayFixture.release(batch);
 
         relay.writeInbound(fromPeer(STRANGER, FIVE)); // a batch that relays nothing
+        assertEquals(List.of(), toClient());
         assertEquals(1, fixture.clientFlushes.flushes, "nothing written, nothing flushed");
+    }
+
+    @Test
+    void streamClientIsFlushedAtTheEndOfEachBatch() {
+        start(TransportProtocol.TCP);
+        relay.writeInbound(fromPeer(PEER, FIVE));
+        assertEquals(1, fixture.clientFlushes.flushes, "a client's own connection: flushed with the batch");
+        RelayFixture.release(RelayFixture.drain(fixture.client));
     }
 
     @Test
