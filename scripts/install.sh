@@ -195,8 +195,26 @@ install_content "$D$PREFIX/bin/traverse" 0755 <<LAUNCHER
 # The shipped flags are in $PREFIX/lib/server/jvm.options; JAVA_OPTS (e.g. -Xmx, from /etc/traverse/traverse.env via
 # the unit) comes after them, so it wins, and is split on whitespace.
 if [ -n "\${JAVA_HOME:-}" ]; then JAVA="\$JAVA_HOME/bin/java"; else JAVA=java; fi
+JAR=$PREFIX/lib/server/traverse-server.jar
+# Class data sharing for the server's classes (AppCDS, as scripts/run.sh does; docs/operations.md): start-up reads
+# them from an archive in \$STATE_DIRECTORY (/var/lib/traverse, the unit's StateDirectory=) or \$TRAVERSE_CDS_DIR,
+# recorded by the first server run that stops cleanly and used from then on; a newer jar or JVM records it again.
+# Not for --version/--help runs (they would record an archive of a few classes). TRAVERSE_CDS=off leaves it out.
+CDS=
+CDS_DIR="\${TRAVERSE_CDS_DIR:-\${STATE_DIRECTORY:-}}"
+case " \$* " in *" --version "*|*" -V "*|*" --help "*|*" -h "*) CDS_DIR= ;; esac
+if [ -n "\$CDS_DIR" ] && [ "\${TRAVERSE_CDS:-on}" != off ]; then
+    ARCHIVE="\$CDS_DIR/traverse-server.jsa"
+    LIBJVM="\$(dirname "\$(readlink -f "\$(command -v "\$JAVA")")")/../lib/server/libjvm.so"
+    if [ -f "\$ARCHIVE" ] && [ "\$ARCHIVE" -nt "\$JAR" ] && [ "\$ARCHIVE" -nt "\$LIBJVM" ]; then
+        CDS="-XX:SharedArchiveFile=\$ARCHIVE"
+    elif [ -w "\$CDS_DIR" ]; then
+        rm -f "\$ARCHIVE"
+        CDS="-XX:ArchiveClassesAtExit=\$ARCHIVE -Xlog:cds=off -Xlog:cds+dynamic=off"
+    fi
+fi
 # shellcheck disable=SC2086
-exec "\$JAVA" -XX:+ExitOnOutOfMemoryError @$PREFIX/lib/server/jvm.options \${JAVA_OPTS:-} -jar $PREFIX/lib/server/traverse-server.jar "\$@"
+exec "\$JAVA" -XX:+ExitOnOutOfMemoryError @$PREFIX/lib/server/jvm.options \$CDS \${JAVA_OPTS:-} -jar "\$JAR" "\$@"
 LAUNCHER
 
 install_content "$D$PREFIX/bin/turn-cli" 0755 <<LAUNCHER

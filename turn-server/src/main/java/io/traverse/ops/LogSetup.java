@@ -22,8 +22,8 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the {@code logging} section to Logback at start and again on SIGHUP, replacing whatever
- * {@code logback.xml} set up: one console appender on stderr, in the configured format ({@code text}: the
+ * Applies the {@code logging} section to Logback at start and again on SIGHUP, replacing what
+ * {@link LogBootstrap} set up before the configuration was read: one console appender on stderr, in the configured format ({@code text}: the
  * pattern {@value #TEXT_PATTERN}; {@code json}: {@link JsonLineLayout}, one object per line), and the root
  * level. {@code io.netty} stays at WARN (or the root level when that is stricter): Netty's own debug output
  * is noise to an operator.
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@link #apply} returns {@code false}.
  */
 public final class LogSetup {
-    /** The {@code text} format: what {@code logback.xml} uses before the configuration is read. */
+    /** The {@code text} format, also used before the configuration is read ({@link LogBootstrap}). */
     public static final String TEXT_PATTERN =
             "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{20} - %msg%n";
     /** Appender names carry the format, so a reload can tell whether the format changed. */
@@ -53,14 +53,20 @@ public final class LogSetup {
         if (context == null) {
             return false;
         }
+        apply(context, logging.format(), logging.level());
+        return true;
+    }
+
+    /** {@link #apply(LoggingConfig)} on a given context (also Logback's start-up, {@link LogBootstrap}). */
+    static synchronized void apply(LoggerContext context, LogFormat format, LogLevel level) {
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        String name = appenderName(logging.format());
+        String name = appenderName(format);
         if (root.getAppender(name) == null) {
             ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
             appender.setContext(context);
             appender.setName(name);
             appender.setTarget("System.err");
-            appender.setEncoder(encoder(context, logging.format()));
+            appender.setEncoder(encoder(context, format));
             appender.start();
             root.addAppender(appender);
             List<Appender<ILoggingEvent>> others = new ArrayList<>();
@@ -75,8 +81,7 @@ public final class LogSetup {
                 other.stop();
             }
         }
-        applyLevel(context, logging.level());
-        return true;
+        applyLevel(context, level);
     }
 
     /** Sets only the root level (and Netty's, see the class comment). */

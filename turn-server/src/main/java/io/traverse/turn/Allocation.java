@@ -43,6 +43,13 @@ public final class Allocation {
      */
     public static final int DEFAULT_MAX_CHANNELS = 128;
 
+    /**
+     * How long the Allocate success response is kept for retransmissions of the Allocate: RFC 8489 §6.3.1 asks
+     * a server to remember a transaction's response for 40 s (the client's last UDP retransmission is sent by
+     * then, §6.2.1). After that {@link #expireStale} drops it (~150 B per idle allocation).
+     */
+    public static final long ALLOCATE_RESPONSE_KEPT_NANOS = 40_000_000_000L;
+
     private static final AtomicLong IDS = new AtomicLong();
 
     private final long id;
@@ -211,7 +218,10 @@ public final class Allocation {
         return transactionId.clone();
     }
 
-    /** The encoded Allocate success response (a copy), once it was sent; empty before. */
+    /**
+     * The encoded Allocate success response (a copy), once it was sent and for
+     * {@link #ALLOCATE_RESPONSE_KEPT_NANOS} after the allocation was built; empty before and after.
+     */
     public Optional<byte[]> allocateResponse() {
         return allocateResponse == null ? Optional.empty() : Optional.of(allocateResponse.clone());
     }
@@ -533,8 +543,8 @@ public final class Allocation {
     // ---------------------------------------------------------------- housekeeping
 
     /**
-     * Drops expired permissions, reports expired channels and forgets channels whose 5-minute reuse
-     * delay is over. Call periodically from the allocation's loop (lookups never return stale
+     * Drops expired permissions, reports expired channels, forgets channels whose 5-minute reuse
+     * delay is over and the Allocate response once its retransmissions are over. Call periodically from the allocation's loop (lookups never return stale
      * entries, so the period only bounds memory and event latency).
      *
      * @return the number of permissions and channels that expired or were forgotten
@@ -542,6 +552,9 @@ public final class Allocation {
     public int expireStale(long nowNanos) {
         if (closed) {
             return 0;
+        }
+        if (allocateResponse != null && nowNanos - createdAtNanos >= ALLOCATE_RESPONSE_KEPT_NANOS) {
+            allocateResponse = null;
         }
         int n = sweepPermissions(nowNanos);
         for (Iterator<ChannelTable.Binding> it = channels.iterator(); it.hasNext(); ) {

@@ -140,8 +140,9 @@ class InstallScriptTest {
         assertTrue(server.startsWith("#!/bin/sh\n"), server);
         // exec, so that the JVM is systemd's main process (NotifyAccess=main).
         // The shipped flags from jvm.options first, so that JAVA_OPTS wins.
+        assertTrue(server.contains("\nJAR=/opt/traverse/lib/server/traverse-server.jar\n"), server);
         assertTrue(server.contains("\nexec \"$JAVA\" -XX:+ExitOnOutOfMemoryError @/opt/traverse/lib/server/jvm.options"
-                + " ${JAVA_OPTS:-} -jar /opt/traverse/lib/server/traverse-server.jar \"$@\"\n"), server);
+                + " $CDS ${JAVA_OPTS:-} -jar \"$JAR\" \"$@\"\n"), server);
         assertArrayEquals(Files.readAllBytes(ScriptRunner.REPO.resolve("conf/jvm.options")),
                 Files.readAllBytes(installed("/opt/traverse/lib/server/jvm.options")));
         String cli = Files.readString(installed("/opt/traverse/bin/turn-cli"));
@@ -152,6 +153,34 @@ class InstallScriptTest {
         assertEquals(Path.of("/opt/traverse/bin/turn-cli"), Files.readSymbolicLink(link));
         ScriptRunner.run(Map.of(), "sh", "-n", installed("/opt/traverse/bin/traverse").toString()).assertSuccess();
         ScriptRunner.run(Map.of(), "sh", "-n", installed("/opt/traverse/bin/turn-cli").toString()).assertSuccess();
+    }
+
+    @Test
+    void serverLauncherRecordsAClassDataSharingArchiveInTheStateDirectoryOnlyForServerRuns() throws Exception {
+        install().assertSuccess();
+        Path javaHome = Files.createDirectories(tmp.resolve("jdk/bin")).getParent();
+        Path fakeJava = javaHome.resolve("bin/java");
+        Files.writeString(fakeJava, "#!/bin/sh\necho \"java $*\"\n");
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path state = Files.createDirectories(tmp.resolve("state"));
+        String launcher = installed("/opt/traverse/bin/traverse").toString();
+        String archive = "-XX:ArchiveClassesAtExit=" + state.resolve("traverse-server.jsa");
+
+        String serve = ScriptRunner.run(Map.of("JAVA_HOME", javaHome.toString(), "STATE_DIRECTORY", state.toString()),
+                "sh", launcher, "--config", "/etc/traverse/traverse.yaml").assertSuccess().output();
+        assertTrue(serve.contains(" " + archive + " "), serve);
+
+        String version = ScriptRunner.run(Map.of("JAVA_HOME", javaHome.toString(), "STATE_DIRECTORY", state.toString()),
+                "sh", launcher, "--version").assertSuccess().output();
+        assertFalse(version.contains("-XX:ArchiveClassesAtExit") || version.contains("-XX:SharedArchiveFile"), version);
+
+        String off = ScriptRunner.run(Map.of("JAVA_HOME", javaHome.toString(), "STATE_DIRECTORY", state.toString(),
+                "TRAVERSE_CDS", "off"), "sh", launcher).assertSuccess().output();
+        assertFalse(off.contains("-XX:ArchiveClassesAtExit"), off);
+
+        String noState = ScriptRunner.run(Map.of("JAVA_HOME", javaHome.toString()), "sh", launcher)
+                .assertSuccess().output();
+        assertFalse(noState.contains("-XX:ArchiveClassesAtExit"), noState);
     }
 
     @Test

@@ -405,6 +405,16 @@ class AllocationTest {
     }
 
     @Test
+    void theAllocateResponseIsForgottenWhenItsRetransmissionsAreOver() {
+        Allocation a = builder().allocateResponse(new byte[] {1, 2, 3}).build(t0);
+        a.expireStale(t0 + Allocation.ALLOCATE_RESPONSE_KEPT_NANOS - 1);
+        assertArrayEquals(new byte[] {1, 2, 3}, a.allocateResponse().orElseThrow(), "kept for 40 s");
+        a.expireStale(t0 + Allocation.ALLOCATE_RESPONSE_KEPT_NANOS);
+        assertTrue(a.allocateResponse().isEmpty(), "dropped after 40 s (RFC 8489 §6.3.1)");
+        assertTrue(a.isAllocateTransaction(TX.clone()), "the transaction id stays");
+    }
+
+    @Test
     void retransmissionIsRecognisedByTransactionId() {
         byte[] response = {1, 2, 3};
         Allocation a = builder().allocateResponse(response).build(t0);
