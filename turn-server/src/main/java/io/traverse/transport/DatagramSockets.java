@@ -1,8 +1,10 @@
 package io.traverse.transport;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,36 +36,36 @@ public final class DatagramSockets {
     private DatagramSockets() {}
 
     /**
-     * Applies the options of a relay socket to {@code b}, for a socket bound to {@code ip}. A relay socket reads one
-     * datagram per {@code recvmsg}: it carries one allocation's peers, a few hundred datagrams a second at most, so
-     * an epoll wake-up almost always finds one datagram, and Netty's {@code recvmmsg} path costs an extra
-     * {@code getsockopt} per call (it asks for {@code IP_RECVORIGDSTADDR} every time) plus a batch of packet slots
-     * set up through JNI. With single reads the relay made 3.5 instead of 4.4 system calls per relayed message at
-     * 100 clients x 200 msg/s (docs/benchmarks.md).
+     * Applies the options of a relay socket to {@code b}, for a socket bound to {@code ip}. A relay socket carries one
+     * allocation's peers: while it is quiet an epoll wake-up finds one datagram there, and Netty's {@code recvmmsg}
+     * path costs an extra {@code getsockopt} per call (it asks for {@code IP_RECVORIGDSTADDR} every time) plus a batch
+     * of packet slots set up through JNI. So its read buffer adapts (Netty's {@link AdaptiveRecvByteBufAllocator}):
+     * one datagram's size while reads stay small, which makes Netty read with a single {@code recvmsg}, growing to a
+     * {@code recvmmsg} batch of {@link Listeners#DATAGRAMS_PER_READ} when the reads fill it (a busy peer). Fixed single
+     * reads cost more CPU than batches at 200 unpaced clients; fixed batches cost a system call more per relayed
+     * message at 100 clients x 200 msg/s (docs/benchmarks.md).
      */
     static Bootstrap configure(Bootstrap b, IoTransport io, InetAddress ip, int socketBuffer) {
-        return configure(b, io, ip, socketBuffer, 1);
+        return configure(b, io, ip, socketBuffer, new AdaptiveRecvByteBufAllocator(Listeners.MAX_DATAGRAM,
+                Listeners.MAX_DATAGRAM, Listeners.MAX_DATAGRAM * Listeners.DATAGRAMS_PER_READ));
     }
 
     /**
-     * Applies the options of a listener socket to {@code b}: like a relay socket, but reading batches of
-     * {@link Listeners#DATAGRAMS_PER_READ} datagrams with one {@code recvmmsg} on epoll, since every client of the
-     * loop sends to it.
+     * Applies the options of a listener socket to {@code b}: every client of the loop sends to it, so it always
+     * reads batches of {@link Listeners#DATAGRAMS_PER_READ} datagrams with one {@code recvmmsg} on epoll.
      */
     static Bootstrap configureListener(Bootstrap b, IoTransport io, InetAddress ip, int socketBuffer) {
-        return configure(b, io, ip, socketBuffer, Listeners.DATAGRAMS_PER_READ);
+        return configure(b, io, ip, socketBuffer,
+                new FixedRecvByteBufAllocator(Listeners.MAX_DATAGRAM * Listeners.DATAGRAMS_PER_READ));
     }
 
     private static Bootstrap configure(Bootstrap b, IoTransport io, InetAddress ip, int socketBuffer,
-            int datagramsPerRead) {
+            RecvByteBufAllocator reads) {
         b.option(ChannelOption.SO_RCVBUF, socketBuffer)
                 .option(ChannelOption.SO_SNDBUF, socketBuffer);
         if (io == IoTransport.EPOLL) {
-            if (datagramsPerRead > 1) {
-                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, Listeners.MAX_DATAGRAM);
-            }
-            b.option(ChannelOption.RECVBUF_ALLOCATOR,
-                    new FixedRecvByteBufAllocator(Listeners.MAX_DATAGRAM * datagramsPerRead));
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, Listeners.MAX_DATAGRAM)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, reads);
             if (ip instanceof Inet6Address) {
                 b.option(IoTransport.IPV6_V6ONLY, 1);
             }
