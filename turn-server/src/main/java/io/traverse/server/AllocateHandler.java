@@ -447,6 +447,8 @@ final class AllocateHandler {
                 port = ports.next();
             }
             if (port.isEmpty()) {
+                // Sockets pooled on other loops may hold the ports: they go back for the next Allocates.
+                relaySockets.releasePrebound(primary.bind());
                 if (portWarningDue()) {
                     LOG.warn("no free relay port on {} (range exhausted or quarantined): Allocates get 508 "
                             + "(logged at most once a minute)", primary.bind());

@@ -97,6 +97,18 @@ final class PreboundRelaySockets {
         }
     }
 
+    /**
+     * Gives the ports of every pool on {@code bind} back to the range (an Allocate found it exhausted; another loop's
+     * pool may hold the ports it needs). Pools fill again once more than half of the range is free.
+     */
+    void release(InetAddress bind) {
+        for (Pool pool : pools.values()) {
+            if (pool.bind.equals(bind)) {
+                pool.loop.execute(pool::close);
+            }
+        }
+    }
+
     /** Closes every pooled socket and stops filling (draining, stopping); their ports go back to the range. */
     void close() {
         closed = true;
@@ -131,9 +143,13 @@ final class PreboundRelaySockets {
             return null;
         }
 
-        /** Binds sockets until {@code target} are pooled or being bound; at most {@code target} binds per call. */
+        /**
+         * Binds sockets until {@code target} are pooled or being bound; at most {@code target} binds per call. Only
+         * while more than half of the port range is free: when ports run short they go to allocations, not to pools.
+         */
         void fill() {
-            while (!closed && idle.size() + binding < target) {
+            int range = ports.maxPort() - ports.minPort() + 1;
+            while (!closed && idle.size() + binding < target && ports.available() > range / 2) {
                 OptionalInt next = ports.next();
                 if (next.isEmpty()) {
                     return; // the range is exhausted: allocations take precedence over the pool

@@ -95,6 +95,11 @@ public final class RelaySockets {
         prebound.refill(loop);
     }
 
+    /** Gives the ports of the pre-bound sockets on {@code bind} back to the range (it ran out of ports). */
+    public void releasePrebound(InetAddress bind) {
+        prebound.release(bind);
+    }
+
     /** Closes the pooled sockets and binds no more (draining, stopping); their ports go back to the range. */
     public void closePrebound() {
         prebound.close();
