@@ -49,6 +49,9 @@ final class PreboundRelaySockets {
 
     private record Key(EventLoop loop, InetAddress bind) {}
 
+    /** Binds that may fail in a row (the port was taken) before filling waits for the next occasion. */
+    private static final int BIND_ATTEMPTS = 8;
+
     private final int target;
     private final TraverseMetrics metrics;
     /** Binds an unclaimed socket on a loop at an address. */
@@ -125,6 +128,8 @@ final class PreboundRelaySockets {
         final ArrayDeque<Channel> idle = new ArrayDeque<>();
         /** Binds started and not yet completed. */
         int binding;
+        /** Binds that failed in a row. */
+        int failures;
 
         Pool(EventLoop loop, InetAddress bind, PortAllocator ports) {
             this.loop = loop;
@@ -164,10 +169,16 @@ final class PreboundRelaySockets {
         private void bound(ChannelFuture bound, int port) {
             binding--;
             if (!bound.isSuccess()) {
-                // Not retried here: the next take fills again, so a failing bind costs at most one try per Allocate.
-                ports.bindFailed(port, RelaySockets.addressInUse(bound.cause()));
+                boolean inUse = RelaySockets.addressInUse(bound.cause());
+                ports.bindFailed(port, inUse); // a taken port is quarantined, so the next try picks another
+                // Another port helps only when this one was taken (EMFILE and the like fail the same everywhere),
+                // and not forever: after BIND_ATTEMPTS failures in a row, the next Allocate or ended allocation fills.
+                if (inUse && ++failures < BIND_ATTEMPTS) {
+                    fill();
+                }
                 return;
             }
+            failures = 0;
             Channel channel = bound.channel();
             if (closed) {
                 channel.close();
