@@ -12,7 +12,7 @@
 #                                          full: the quick loads and the same at 2x clients (~8 min)
 # env:   TRAVERSE_JAR (default turn-server/target/traverse-server.jar), TRAVERSE_JAVA_OPTS (extra JVM flags after
 #        conf/jvm.options, the shipped launcher flags), COTURN_BIN (default /opt/coturn-4.17.1/bin),
-#        SERVERS (default "traverse coturn coturn-recvmmsg"),
+#        SERVERS (default "traverse coturn coturn-recvmmsg"), IDLE_SECONDS (default 10: idle time before RSS is read),
 #        SECONDS_PER_LOAD (default 8), WARMUP_SECONDS (default 20: relayed traffic before the first
 #        measurement, the same for every server, so the JVM's JIT compilation is not counted as relaying), SYSCALLS (set: also count the server's system calls per relayed
 #        message with perf stat, shown as "sc")
@@ -122,7 +122,9 @@ for server in $servers; do
   result[$server,binding]=$(awk '{printf "%d/s", $2}' <<<"$b")
   a=$(stunload allocate 127.0.0.1 $port "$secret" "$seconds")
   result[$server,allocate]=$(awk '{printf "%d/s", $2}' <<<"$a")
-  sleep 2
+  # Idle: 10 s after the last load, the same for every server (right after the allocation load a JVM is still
+  # compiling that path, and its compiler's malloc arena swings the figure by ~10 MB).
+  sleep "${IDLE_SECONDS:-10}"
   result[$server,rss]=$(awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$server_pid/status")
   stop_server
 done
