@@ -49,15 +49,16 @@ record RefreshHandler(Responder responder, AllocateHandler allocations) {
         // "If the "desired lifetime" is zero, then the request succeeds and the allocation is deleted."
         // "If the "desired lifetime" is non-zero, then the request succeeds and the allocation's time-to-expiry is set
         //  to the "desired lifetime"." (done by Allocation.refresh)
+        // Deleted before the response: its quota slots, the cluster's included (released in Redis, asynchronously),
+        // are given back before the client learns of the deletion and allocates again, maybe on another instance
+        // (ClusterQuotaTest). Answering first saved two system calls on the client's wait but lost that race.
+        if (granted == 0) {
+            allocations.destroy(allocation, EndReason.DELETED_BY_CLIENT);
+        }
         // "If the request succeeds, then the server sends a success response containing: A LIFETIME attribute
         //  containing the current value of the time-to-expiry timer."
         responder.respond(link, decoded, StunMessage.successResponseTo(request).add(new Lifetime(granted)),
                 auth.integrity());
-        if (granted == 0) {
-            // The response leaves first; closing the relay socket (two system calls) is not the client's wait.
-            link.channel().flush();
-            allocations.destroy(allocation, EndReason.DELETED_BY_CLIENT);
-        }
     }
 
     private static boolean hasFamily(Allocation allocation, boolean ipv6) {
