@@ -49,9 +49,6 @@ record RefreshHandler(Responder responder, AllocateHandler allocations) {
         // "If the "desired lifetime" is zero, then the request succeeds and the allocation is deleted."
         // "If the "desired lifetime" is non-zero, then the request succeeds and the allocation's time-to-expiry is set
         //  to the "desired lifetime"." (done by Allocation.refresh)
-        // Deleted before the response: its quota slots, the cluster's included (released in Redis, asynchronously),
-        // are given back before the client learns of the deletion and allocates again, maybe on another instance
-        // (ClusterQuotaTest). Answering first saved two system calls on the client's wait but lost that race.
         if (granted == 0) {
             allocations.destroy(allocation, EndReason.DELETED_BY_CLIENT);
         }
