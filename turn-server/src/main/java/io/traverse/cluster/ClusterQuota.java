@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,6 +56,12 @@ public final class ClusterQuota implements AutoCloseable {
             "redis.call('ZADD', KEYS[2], expiry, ARGV[2])",
             "redis.call('PEXPIREAT', KEYS[1], expiry)",
             "redis.call('PEXPIREAT', KEYS[2], expiry)",
+            "return 0");
+
+    /** KEYS: user set, total set. ARGV: member. Both removals in one round trip. */
+    private static final String RELEASE = String.join("\n",
+            "redis.call('ZREM', KEYS[1], ARGV[1])",
+            "redis.call('ZREM', KEYS[2], ARGV[1])",
             "return 0");
 
     /** Outcome of a reservation. */
@@ -132,15 +139,32 @@ public final class ClusterQuota implements AutoCloseable {
                 });
     }
 
-    /** Gives a granted slot back (the allocation ended or was never made); does nothing for other decisions. */
-    public void release(Slot slot) {
-        if (slot == null || slot.decision() != Decision.GRANTED || live.remove(slot.member()) == null) {
-            return;
+    /**
+     * Gives a granted slot back (the allocation ended or was never made); does nothing for other decisions. Completes
+     * (on a Redis thread) once Redis has removed the slot, or could not be reached (then the slot expires after the
+     * TTL); never exceptionally. Runs on the renewing thread, after any renewal already under way: a renewal sent
+     * after the removal would add the slot again for a whole TTL (ClusterQuotaTest saw a freed slot still counted).
+     */
+    public CompletableFuture<Void> release(Slot slot) {
+        if (slot == null || slot.decision() != Decision.GRANTED) {
+            return CompletableFuture.completedFuture(null);
         }
-        redis.run(c -> c.zrem(USER_PREFIX + slot.user(), slot.member())
-                .thenCompose(n -> c.zrem(TOTAL, slot.member())).toCompletableFuture(),
-                ClusterUnavailableException::new)
-                .exceptionally(e -> null); // unreachable: the member expires after the TTL instead
+        CompletableFuture<Void> released = new CompletableFuture<>();
+        try {
+            renewer.execute(() -> {
+                if (live.remove(slot.member()) == null) {
+                    released.complete(null);
+                    return;
+                }
+                String[] keys = {USER_PREFIX + slot.user(), TOTAL};
+                redis.run(c -> c.<Long>eval(RELEASE, ScriptOutputType.INTEGER, keys, slot.member())
+                        .toCompletableFuture(), ClusterUnavailableException::new)
+                        .whenComplete((n, e) -> released.complete(null)); // unreachable: it expires after the TTL
+            });
+        } catch (RejectedExecutionException closed) {
+            released.complete(null); // shutting down: the slot expires after the TTL
+        }
+        return released;
     }
 
     private void renewAll() {

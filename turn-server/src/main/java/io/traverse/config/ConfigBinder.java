@@ -95,9 +95,10 @@ final class ConfigBinder {
         int perIp = b.value(m, "max-allocations-per-ip", d.maxAllocationsPerIp(), false, b::integer);
         boolean legacyChannels = b.value(m, "legacy-channel-numbers", d.legacyChannelNumbers(), false, b::bool);
         int socketBuffer = b.value(m, "socket-buffer", d.socketBuffer(), false, b::byteSize);
+        int prebound = b.value(m, "prebound-sockets", d.preboundSockets(), false, b::integer);
         m.finish();
         return b.construct("relay", () -> new RelayConfig(addresses, portRange, lifetime, permission, channel,
-                maxAllocations, perUser, dontFragment, channels, perIp, legacyChannels, socketBuffer), d);
+                maxAllocations, perUser, dontFragment, channels, perIp, legacyChannels, socketBuffer, prebound), d);
     }
 
     private RelayAddress relayAddress(String path, YamlNode node) {

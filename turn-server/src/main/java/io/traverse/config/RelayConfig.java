@@ -34,6 +34,9 @@ import java.util.Set;
  * @param socketBuffer          SO_RCVBUF and SO_SNDBUF of every relay socket, and of every UDP/DTLS listener
  *                              without its own {@code socket-buffer}, in bytes (4096..1 GiB); the kernel caps
  *                              it at {@code net.core.rmem_max} / {@code wmem_max}
+ * @param preboundSockets       UDP relay sockets kept bound ahead of Allocates per event loop and relay address
+ *                              (0..{@value #MAX_PREBOUND_SOCKETS}, 0 = off), so an Allocate is answered without a
+ *                              bind first; their ports come from {@code port-range}
  */
 public record RelayConfig(
         List<RelayAddress> addresses,
@@ -47,7 +50,23 @@ public record RelayConfig(
         int maxChannelsPerAllocation,
         int maxAllocationsPerIp,
         boolean legacyChannelNumbers,
-        int socketBuffer) {
+        int socketBuffer,
+        int preboundSockets) {
+
+    /** Default of {@code prebound-sockets}. */
+    public static final int DEFAULT_PREBOUND_SOCKETS = 8;
+    /** Largest accepted {@code prebound-sockets}. */
+    public static final int MAX_PREBOUND_SOCKETS = 1024;
+
+    /** With the default number of pre-bound relay sockets ({@link #DEFAULT_PREBOUND_SOCKETS}). */
+    public RelayConfig(List<RelayAddress> addresses, PortRange portRange, AllocationLifetime allocationLifetime,
+            Duration permissionLifetime, Duration channelLifetime, int maxAllocations, int maxAllocationsPerUser,
+            boolean dontFragment, int maxChannelsPerAllocation, int maxAllocationsPerIp,
+            boolean legacyChannelNumbers, int socketBuffer) {
+        this(addresses, portRange, allocationLifetime, permissionLifetime, channelLifetime, maxAllocations,
+                maxAllocationsPerUser, dontFragment, maxChannelsPerAllocation, maxAllocationsPerIp,
+                legacyChannelNumbers, socketBuffer, DEFAULT_PREBOUND_SOCKETS);
+    }
 
     /**
      * 8 MiB: holds a 50 ms stall of the event loop at 1 Gbit/s (6.25 MB of payload; the kernel counts each
@@ -99,6 +118,7 @@ public record RelayConfig(
         v.atLeast("max-channels-per-allocation", maxChannelsPerAllocation, 1);
         v.atLeast("max-allocations-per-ip", maxAllocationsPerIp, 0);
         v.range("socket-buffer", socketBuffer, MIN_SOCKET_BUFFER, MAX_SOCKET_BUFFER);
+        v.range("prebound-sockets", preboundSockets, 0, MAX_PREBOUND_SOCKETS);
         v.done();
         addresses = List.copyOf(addresses);
     }

@@ -87,6 +87,8 @@ public final class TraverseMetrics {
     public static final String LIMIT_REFUSALS = "traverse.limit.refusals";
     /** Gauge: client stream connections (TCP and TLS) open now. */
     public static final String STREAM_CONNECTIONS = "traverse.stream.connections";
+    /** Gauge: relay sockets bound ahead of Allocates and not yet claimed ({@code relay.prebound-sockets}). */
+    public static final String RELAY_PREBOUND_SOCKETS = "traverse.relay.prebound.sockets";
     /**
      * Function counter: UDP datagrams the kernel dropped, from {@code /proc/net/snmp[6]}, tags {@code family}
      * ({@code ipv4}, {@code ipv6}) and {@code kind} ({@code rcvbuf}, {@code sndbuf}, {@code in}). Linux only.
@@ -243,6 +245,7 @@ public final class TraverseMetrics {
     private final MeterRegistry registry;
     private final Map<Limit, Counter> limitRefusals = new EnumMap<>(Limit.class);
     private final AtomicLong streamConnections = new AtomicLong();
+    private final AtomicLong preboundSockets = new AtomicLong();
     /** Held here because the registry holds its function counters' state weakly. */
     private final KernelUdpCounters kernelUdp = new KernelUdpCounters(java.nio.file.Path.of("/proc/net"));
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
@@ -372,6 +375,10 @@ public final class TraverseMetrics {
                 .description("Client TCP and TLS connections open now")
                 .strongReference(true)
                 .register(registry);
+        Gauge.builder(RELAY_PREBOUND_SOCKETS, preboundSockets, AtomicLong::doubleValue)
+                .description("Relay sockets bound ahead of Allocates and not yet claimed")
+                .strongReference(true)
+                .register(registry);
     }
 
     // ------------------------------------------------------------------------------------ limits
@@ -394,6 +401,16 @@ public final class TraverseMetrics {
     /** Client stream connections open now. */
     public long streamConnections() {
         return streamConnections.get();
+    }
+
+    /** A pre-bound relay socket joined the pool (+1), or left it, claimed or closed (-1). */
+    public void preboundSocket(int delta) {
+        preboundSockets.addAndGet(delta);
+    }
+
+    /** Pre-bound relay sockets waiting to be claimed now. */
+    public long preboundSockets() {
+        return preboundSockets.get();
     }
 
     /** Metrics into a private in-memory registry (tests, tools). */

@@ -1,6 +1,7 @@
 package io.traverse.server;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.traverse.cluster.ClusterQuota;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -111,6 +113,8 @@ final class AllocateHandler {
         this.responder = responder;
         this.metrics = metrics;
         this.drain = drain;
+        // Draining takes no new allocations: the sockets bound ahead for them close.
+        drain.onStart(relaySockets::closePrebound);
     }
 
     /**
@@ -142,8 +146,10 @@ final class AllocateHandler {
 
     void allocate(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth) {
         StunMessage request = decoded.message();
-        LOG.debug("Allocate from {} ({}): {}", link.fiveTuple().client(), LogText.escape(auth.username()),
-                LogText.escape(String.valueOf(request.attributes())));
+        if (LOG.isDebugEnabled()) { // the attribute text is built only when it is logged
+            LOG.debug("Allocate from {} ({}): {}", link.fiveTuple().client(), LogText.escape(auth.username()),
+                    LogText.escape(String.valueOf(request.attributes())));
+        }
         Allocation existing = registry.find(link.fiveTuple());
         if (existing != null && existing.isExpired(clock.nanos())) {
             // Expired but not yet swept: it no longer holds its 5-tuple (RFC 8656 §7.2 step 2 asks about an
@@ -300,15 +306,17 @@ final class AllocateHandler {
         return AllocateAdmission.family(families, ipv6);
     }
 
-    /** Removes an allocation, closes its sockets and returns its ports. Runs on the allocation's loop. */
-    void destroy(Allocation allocation, EndReason reason) {
+    /**
+     * Removes an allocation, closes its sockets and returns its ports. Runs on the allocation's loop. The result
+     * completes when its cluster quota slot is free in Redis too (at once without one); never exceptionally.
+     */
+    CompletableFuture<Void> destroy(Allocation allocation, EndReason reason) {
         if (!registry.remove(allocation, reason)) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         ClusterQuota.Slot slot = clusterSlots.remove(allocation.id());
-        if (slot != null) {
-            clusterQuota.release(slot);
-        }
+        CompletableFuture<Void> released = slot == null ? CompletableFuture.completedFuture(null)
+                : clusterQuota.release(slot);
         RelayHandle session = allocation.relayHandle();
         bandwidth.release(allocation.traffic().limitBytesPerSecond());
         session.close();
@@ -321,6 +329,11 @@ final class AllocateHandler {
                 f.ports().release(port);
             }
         }
+        if (session instanceof RelaySession relay && !relay.isTcp() && relay.inLoop()) {
+            // The socket just closed is replaced in the pool now, while no request waits for it.
+            relaySockets.refillPrebound(relay.link().eventLoop());
+        }
+        return released;
     }
 
 
@@ -431,10 +444,15 @@ final class AllocateHandler {
                 port = OptionalInt.empty();
             } else if (evenPort != null) {
                 port = ports.nextEven();
+            } else if (claimPrebound(primary)) {
+                bindSecondary(0);
+                return;
             } else {
                 port = ports.next();
             }
             if (port.isEmpty()) {
+                // Sockets pooled on other loops may hold the ports: they go back for the next Allocates.
+                relaySockets.releasePrebound(primary.bind());
                 if (portWarningDue()) {
                     LOG.warn("no free relay port on {} (range exhausted or quarantined): Allocates get 508 "
                             + "(logged at most once a minute)", primary.bind());
@@ -511,6 +529,10 @@ final class AllocateHandler {
                 finish();
                 return;
             }
+            if (attempt == 0 && claimPrebound(secondary)) {
+                finish();
+                return;
+            }
             OptionalInt port = secondary.ports().next();
             if (port.isEmpty()) {
                 addressError = new AddressErrorCode(RequestedAddressFamily.IPV6, 508, "Insufficient Capacity");
@@ -529,6 +551,29 @@ final class AllocateHandler {
             });
         }
 
+        /**
+         * Takes a relay socket of {@code family} that was bound ahead (UDP only; {@link RelaySockets#claim}), so the
+         * response needs no bind first; false when the pool has none.
+         */
+        private boolean claimPrebound(RelayFamily family) {
+            if (session.isTcp()) {
+                return false;
+            }
+            Channel channel = relaySockets.claim(session, family.bind(), family.ports(), dontFragment);
+            if (channel == null) {
+                return false;
+            }
+            relayed(family, channel, ((InetSocketAddress) channel.localAddress()).getPort());
+            return true;
+        }
+
+        /** {@code channel}, bound at {@code port}, is this allocation's relay socket of {@code family}. */
+        private void relayed(RelayFamily family, Channel channel, int port) {
+            session.relay(channel, port, family.isIpv6());
+            relays.add(new InetSocketAddress[] {new InetSocketAddress(family.bind(), port),
+                    new InetSocketAddress(family.advertised(), port)});
+        }
+
         /** Binds; on failure {@code failed} learns whether the port was in use (EADDRINUSE) or something else. */
         private void bind(RelayFamily family, int port, Runnable next, Consumer<Boolean> failed) {
             InetSocketAddress address = new InetSocketAddress(family.bind(), port);
@@ -536,8 +581,7 @@ final class AllocateHandler {
                     : relaySockets.bind(session, address, dontFragment);
             future.addListener(f -> {
                 if (f.isSuccess()) {
-                    session.relay(future.channel(), port, family.isIpv6());
-                    relays.add(new InetSocketAddress[] {address, new InetSocketAddress(family.advertised(), port)});
+                    relayed(family, future.channel(), port);
                     next.run();
                 } else {
                     boolean inUse = RelaySockets.addressInUse(f.cause());

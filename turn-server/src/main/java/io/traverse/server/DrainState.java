@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 final class DrainState {
     private final InetSocketAddress alternateServer;
     private volatile boolean draining;
+    private final java.util.List<Runnable> onStart = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     DrainState(InetSocketAddress alternateServer) {
         this.alternateServer = alternateServer;
@@ -17,6 +18,12 @@ final class DrainState {
 
     void start() {
         draining = true;
+        onStart.forEach(Runnable::run);
+    }
+
+    /** Runs {@code action} when draining starts. */
+    void onStart(Runnable action) {
+        onStart.add(action);
     }
 
     /** The ALTERNATE-SERVER for 300 responses, or null (then 508). */

@@ -12,6 +12,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Refresh (RFC 8656 §8.2). "When the server receives a Refresh request, it processes the request as per Section 5
@@ -49,13 +50,25 @@ record RefreshHandler(Responder responder, AllocateHandler allocations) {
         // "If the "desired lifetime" is zero, then the request succeeds and the allocation is deleted."
         // "If the "desired lifetime" is non-zero, then the request succeeds and the allocation's time-to-expiry is set
         //  to the "desired lifetime"." (done by Allocation.refresh)
-        if (granted == 0) {
-            allocations.destroy(allocation, EndReason.DELETED_BY_CLIENT);
-        }
         // "If the request succeeds, then the server sends a success response containing: A LIFETIME attribute
         //  containing the current value of the time-to-expiry timer."
-        responder.respond(link, decoded, StunMessage.successResponseTo(request).add(new Lifetime(granted)),
-                auth.integrity());
+        StunMessage.Builder response = StunMessage.successResponseTo(request).add(new Lifetime(granted));
+        if (granted != 0) {
+            responder.respond(link, decoded, response, auth.integrity());
+            return;
+        }
+        // Deleted before the response, and answered only once its quota slots are free, the cluster's in Redis
+        // included: the client may allocate again as soon as it reads the answer, maybe on another instance
+        // (ClusterQuotaTest). Without a cluster quota the release is done already and the answer leaves at once.
+        CompletableFuture<Void> released = allocations.destroy(allocation, EndReason.DELETED_BY_CLIENT);
+        if (released.isDone()) {
+            responder.respond(link, decoded, response, auth.integrity());
+        } else {
+            released.thenRunAsync(() -> {
+                responder.respond(link, decoded, response, auth.integrity());
+                link.channel().flush();
+            }, link.eventLoop());
+        }
     }
 
     private static boolean hasFamily(Allocation allocation, boolean ipv6) {

@@ -129,7 +129,7 @@ public final class TraverseServer implements AutoCloseable {
         Lifetimes lifetimes = new Lifetimes(relay.allocationLifetime().defaultLifetime(),
                 relay.allocationLifetime().max(), relay.permissionLifetime(), relay.channelLifetime());
         AllocateHandler handler = new AllocateHandler(registry, new RelaySockets(io, clock, metrics,
-                relay.socketBuffer()), tcpRelay, families, lifetimes, relay.dontFragment(), clock, responder, metrics,
+                relay.socketBuffer(), relay.preboundSockets()), tcpRelay, families, lifetimes, relay.dontFragment(), clock, responder, metrics,
                 drain);
         handler.channelLimits(relay.maxChannelsPerAllocation(), relay.legacyChannelNumbers(),
                 relay.maxAllocationsPerIp() > 0);

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.traverse.config.RelayConfig;
 import io.traverse.metrics.TraverseMetrics;
+import io.traverse.turn.PortAllocator;
 import io.traverse.turn.TurnClock;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -34,16 +35,74 @@ public final class RelaySockets {
     /** RESERVATION-TOKEN → the socket holding its port. */
     private final Map<Long, Channel> reservedPorts = new ConcurrentHashMap<>();
 
+    /** Sockets bound ahead of Allocates ({@code relay.prebound-sockets}). */
+    private final PreboundRelaySockets prebound;
+
     public RelaySockets(IoTransport io, TurnClock clock, TraverseMetrics metrics) {
         this(io, clock, metrics, RelayConfig.DEFAULT_SOCKET_BUFFER);
     }
 
     /** @param socketBuffer SO_RCVBUF/SO_SNDBUF of each relay socket ({@code relay.socket-buffer}) */
     public RelaySockets(IoTransport io, TurnClock clock, TraverseMetrics metrics, int socketBuffer) {
+        this(io, clock, metrics, socketBuffer, 0);
+    }
+
+    /**
+     * @param socketBuffer     SO_RCVBUF/SO_SNDBUF of each relay socket ({@code relay.socket-buffer})
+     * @param preboundSockets  relay sockets kept bound per event loop and relay address for the next Allocates
+     *                         ({@code relay.prebound-sockets}); 0 binds each relay socket when it is asked for
+     */
+    public RelaySockets(IoTransport io, TurnClock clock, TraverseMetrics metrics, int socketBuffer,
+            int preboundSockets) {
         this.socketBuffer = socketBuffer;
         this.io = io;
         this.clock = clock;
         this.metrics = metrics;
+        this.prebound = new PreboundRelaySockets(preboundSockets, metrics, (loop, address) -> bootstrap(loop,
+                address.getAddress(), PreboundRelaySockets.Unclaimed.INSTANCE).bind(address));
+    }
+
+    private Bootstrap bootstrap(EventLoop loop, InetAddress ip, io.netty.channel.ChannelHandler handler) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channelFactory(() -> io.newDatagramChannel(ip))
+                .handler(handler);
+        return DatagramSockets.configure(b, io, ip, socketBuffer);
+    }
+
+    /**
+     * A relay socket for {@code session} that is already bound to {@code bind} at a port of {@code ports}, taken
+     * from the pool of the session's loop, or null when the pool has none (then {@link #bind} it). The socket's port
+     * is the allocation's from now on ({@code ports} counts it in use). Call on the session's loop.
+     */
+    public Channel claim(RelaySession session, InetAddress bind, PortAllocator ports, boolean dontFragment) {
+        EventLoop loop = session.link().eventLoop();
+        Channel channel = prebound.take(loop, bind, ports);
+        if (channel == null) {
+            return null;
+        }
+        if (io == IoTransport.EPOLL && dontFragment) {
+            channel.config().setOption(bind instanceof Inet6Address ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
+                    PMTUDISC_DO);
+        }
+        channel.pipeline().replace(PreboundRelaySockets.Unclaimed.INSTANCE, "relay",
+                new RelayPeerHandler(session, clock, metrics));
+        return channel;
+    }
+
+    /** Tops up the pre-bound sockets of {@code loop} (an allocation on it ended). Call on {@code loop}. */
+    public void refillPrebound(EventLoop loop) {
+        prebound.refill(loop);
+    }
+
+    /** Gives the ports of the pre-bound sockets on {@code bind} back to the range (it ran out of ports). */
+    public void releasePrebound(InetAddress bind) {
+        prebound.release(bind);
+    }
+
+    /** Closes the pooled sockets and binds no more (draining, stopping); their ports go back to the range. */
+    public void closePrebound() {
+        prebound.close();
     }
 
     /** Whether DONT-FRAGMENT can be honoured (needs the native transport's socket options). */
@@ -54,11 +113,7 @@ public final class RelaySockets {
     /** Binds a relay socket for {@code session} at {@code address}; completes on the client's loop. */
     public ChannelFuture bind(RelaySession session, InetSocketAddress address, boolean dontFragment) {
         InetAddress ip = address.getAddress();
-        Bootstrap b = new Bootstrap()
-                .group(session.link().eventLoop())
-                .channelFactory(() -> io.newDatagramChannel(ip))
-                .handler(new RelayPeerHandler(session, clock, metrics));
-        DatagramSockets.configure(b, io, ip, socketBuffer);
+        Bootstrap b = bootstrap(session.link().eventLoop(), ip, new RelayPeerHandler(session, clock, metrics));
         if (io == IoTransport.EPOLL && dontFragment) {
             b.option(ip instanceof Inet6Address ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER, PMTUDISC_DO);
         }

@@ -72,7 +72,7 @@ public final class PortAllocator {
     private final long reservationNanos;
     private final long quarantineNanos;
     private final RandomGenerator random;
-    private final SecureRandom tokenRandom = new SecureRandom();
+    private final SecureRandom tokenRandom = drbg();
 
     private final byte[] state;
     private int free;
@@ -88,9 +88,22 @@ public final class PortAllocator {
         this(DEFAULT_MIN_PORT, DEFAULT_MAX_PORT, clock);
     }
 
-    /** A range with default reservation and quarantine times and a {@link SecureRandom} start. */
+    /** A range with default reservation and quarantine times and a random start from a DRBG. */
     public PortAllocator(int minPort, int maxPort, TurnClock clock) {
-        this(minPort, maxPort, clock, DEFAULT_RESERVATION_LIFETIME, DEFAULT_BIND_FAILURE_QUARANTINE, new SecureRandom());
+        this(minPort, maxPort, clock, DEFAULT_RESERVATION_LIFETIME, DEFAULT_BIND_FAILURE_QUARANTINE, drbg());
+    }
+
+    /**
+     * A DRBG (NIST SP 800-90A) seeded once: unpredictable like the default {@link SecureRandom}, but the default on
+     * Linux (NativePRNG) reads /dev/urandom under a lock on every call, which showed in the profile of every
+     * Allocate.
+     */
+    private static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     /**

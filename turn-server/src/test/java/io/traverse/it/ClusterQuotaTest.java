@@ -93,6 +93,25 @@ class ClusterQuotaTest {
     }
 
     @Test
+    void aDeletedAllocationsSlotIsFreeInRedisOnceTheRefreshIsAnswered() throws Exception {
+        TestServer b = instance("b", Map.of());
+        io.lettuce.core.RedisClient redisClient = io.lettuce.core.RedisClient.create(redis.url());
+        open.add(redisClient::shutdown);
+        try (var connection = redisClient.connect()) {
+            var commands = connection.sync();
+            String userSet = "traverse:quota:user:" + TurnFixture.USER;
+            for (int round = 0; round < 20; round++) {
+                TurnClient client = allocated(b, TurnFixture.USER, TurnFixture.PASSWORD);
+                assertEquals(1, commands.zcard(userSet), "the allocation holds a slot, round " + round);
+                client.deallocate();
+                // The client may allocate elsewhere the moment it reads the answer: the slot must be free by then.
+                assertEquals(0, commands.zcard(userSet), "Refresh(0) answered before its slot was freed, round " + round);
+                assertEquals(0, commands.zcard("traverse:quota:total"), "total slot still held, round " + round);
+            }
+        }
+    }
+
+    @Test
     void aCrashedInstancesReservationsAgeOut() throws Exception {
         TestServer a = instance("a", Map.of());
         TestServer c = instance("c", Map.of());

@@ -283,7 +283,9 @@ class TurnAllocateTest {
             StunMessage paired = second.succeed(second.send(allocateRequest(token)));
             assertEquals(reserved, TurnTestSession.relayed(paired, false));
             second.succeed(second.send(request(Method.REFRESH).add(new Lifetime(0))));
-            // The server closes the relay socket on its loop before it answers the Refresh.
+            // The server answers the Refresh first and then closes the relay socket, on the same loop and before it
+            // reads the next request: once a later request is answered (437, the allocation is gone), the port is free.
+            second.fail(second.send(request(Method.REFRESH).add(new Lifetime(0))), 437);
             new java.net.DatagramSocket(reserved).close();
         }
     }
