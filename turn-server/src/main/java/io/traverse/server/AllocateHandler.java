@@ -3,6 +3,7 @@ package io.traverse.server;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.traverse.cluster.ClusterQuota;
 import io.traverse.cluster.LoadReports;
@@ -330,8 +331,10 @@ final class AllocateHandler {
             }
         }
         if (session instanceof RelaySession relay && !relay.isTcp() && relay.inLoop()) {
-            // The socket just closed is replaced in the pool now, while no request waits for it.
-            relaySockets.refillPrebound(relay.link().eventLoop());
+            // The socket just closed is replaced in the pool after this round of the loop, once the Refresh(0)
+            // response has left: binding first made the client wait for ten system calls.
+            EventLoop loop = relay.link().eventLoop();
+            loop.execute(() -> relaySockets.refillPrebound(loop));
         }
         return released;
     }
