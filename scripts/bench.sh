@@ -121,7 +121,8 @@ for server in $servers; do
   b=$(stunload binding 127.0.0.1 $port 16 32 "$seconds")
   result[$server,binding]=$(awk '{printf "%d/s", $2}' <<<"$b")
   a=$(stunload allocate 127.0.0.1 $port "$secret" "$seconds")
-  result[$server,allocate]=$(awk '{printf "%d/s", $2}' <<<"$a")
+  # Only completed cycles count; failed ones (an error response or no answer within 1 s) are shown beside the rate.
+  result[$server,allocate]=$(awk '{printf "%d/s", $2; if ($6 > 0) printf " (%d failed: %s)", $6, $7}' <<<"$a")
   # Idle: 10 s after the last load, the same for every server (right after the allocation load a JVM is still
   # compiling that path, and its compiler's malloc arena swings the figure by ~10 MB).
   sleep "${IDLE_SECONDS:-10}"

@@ -23,7 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
  * allocate HOST PORT SECRET SECONDS
  *     Serial allocations, each from a new socket, as a browser does them: Allocate without credentials (401 with a
  *     nonce), Allocate with TURN REST credentials (RFC 8656 §7.2, long-term key, MESSAGE-INTEGRITY), then
- *     Refresh with LIFETIME 0 to delete it; prints "allocate <allocations/s> <allocations> <seconds> <errors>".
+ *     Refresh with LIFETIME 0 to delete it; prints "allocate <allocations/s> <allocations> <seconds> errors <failed
+ *     cycles> <request:outcome=count,...>" (outcome: the error code, or timeout after 1 s without an answer).
  * hold HOST PORT SECRET COUNT SECONDS
  *     COUNT allocations as above, each from its own socket, kept idle: prints "held <allocations> <errors>" once
  *     they exist, waits SECONDS, then deletes them (Refresh LIFETIME 0) and prints "released <allocations>". For
@@ -125,7 +126,7 @@ public final class StunLoad {
         byte[][] realmNonce = new byte[2][];
         Msg r1 = exchange(ch, new Msg(0x0003).requestedTransport());
         if (r1 == null || r1.type != 0x0113) {
-            return null;
+            return failed("first Allocate", r1);
         }
         realmNonce[0] = r1.attr(0x0014);
         realmNonce[1] = r1.attr(0x0015);
@@ -135,7 +136,7 @@ public final class StunLoad {
         // 2. Allocate with credentials.
         Msg r2 = exchange(ch, new Msg(0x0003).requestedTransport().auth(username, realmNonce, key));
         if (r2 == null || r2.type != 0x0103) {
-            return null;
+            return failed("Allocate", r2);
         }
         return new Object[] {realmNonce, key};
     }
@@ -143,7 +144,28 @@ public final class StunLoad {
     /** Refresh with LIFETIME 0 deletes the allocation (RFC 8656 §8); false when no success response came. */
     private static boolean delete(DatagramSocket ch, String username, Object[] auth) throws Exception {
         Msg r = exchange(ch, new Msg(0x0004).lifetime(0).auth(username, (byte[][]) auth[0], (byte[]) auth[1]));
-        return r != null && r.type == 0x0104;
+        if (r != null && r.type == 0x0104) {
+            return true;
+        }
+        failed("Refresh", r);
+        return false;
+    }
+
+    /** Failed exchanges by request and outcome ("Allocate 437", "Refresh timeout"), printed with the totals. */
+    private static final java.util.Map<String, Integer> FAILURES = new java.util.TreeMap<>();
+
+    /** Counts a failed exchange: no answer within 1 s, or the error code of the answer. Returns null. */
+    private static Object[] failed(String request, Msg response) {
+        String outcome;
+        if (response == null) {
+            outcome = "timeout";
+        } else {
+            byte[] error = response.attr(0x0009);
+            outcome = error.length >= 4 ? Integer.toString((error[2] & 0x7) * 100 + (error[3] & 0xff))
+                    : String.format("type 0x%04x", response.type);
+        }
+        FAILURES.merge(request + " " + outcome, 1, Integer::sum);
+        return null;
     }
 
     private static void hold(InetSocketAddress server, String secret, int count, double seconds) throws Exception {
@@ -201,7 +223,9 @@ public final class StunLoad {
             }
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        System.out.printf("allocate %.0f %d %.2f errors %d%n", done / elapsed, done, elapsed, errors);
+        System.out.printf("allocate %.0f %d %.2f errors %d %s%n", done / elapsed, done, elapsed, errors,
+                FAILURES.entrySet().stream().map(e -> e.getKey().replace(' ', ':') + "=" + e.getValue())
+                        .collect(java.util.stream.Collectors.joining(",")));
     }
 
     /** Sends {@code request} and waits up to 1 s for its response (null when none came). */
