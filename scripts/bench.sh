@@ -13,7 +13,8 @@
 # env:   TRAVERSE_JAR (default turn-server/target/traverse-server.jar), TRAVERSE_JAVA_OPTS (extra JVM flags after
 #        conf/jvm.options, the shipped launcher flags), COTURN_BIN (default /opt/coturn-4.17.1/bin),
 #        SERVERS (default "traverse coturn coturn-recvmmsg"), IDLE_SECONDS (default 10: idle time before RSS is read),
-#        SECONDS_PER_LOAD (default 8), WARMUP_SECONDS (default 20: relayed traffic before the first
+#        ROUNDS (default 1: the whole sequence again, every other round with the servers in reverse order; each cell
+#        then lists one figure per round, "a / b / c"), SECONDS_PER_LOAD (default 8), WARMUP_SECONDS (default 20: relayed traffic before the first
 #        measurement, the same for every server, so the JVM's JIT compilation is not counted as relaying), SYSCALLS (set: also count the server's system calls per relayed
 #        message with perf stat, shown as "sc")
 # needs: coturn 4.17.1 (shared/tools/build-coturn), a built turn-server (mvn -q -B package -DskipTests)
@@ -90,44 +91,55 @@ uclient() { # clients interval messages
 }
 
 declare -A result
-for server in $servers; do
-  start_server "$server"
-  result[$server,start]=$start_ms
-  # Warm-up: the same relayed traffic for every server (100 clients x 200 msg/s); a JVM spends its first seconds
-  # compiling the relay path, a one-off cost reported separately as "warm-up CPU".
-  before=$(cpu_ticks)
-  uclient 100 5 $((${WARMUP_SECONDS:-20} * 200)) >/dev/null
-  result[$server,warmup]=$(awk -v t=$(( $(cpu_ticks) - before )) -v hz="$hz" 'BEGIN { printf "%.1f s", t / hz }')
-  for load in "${loads[@]}"; do
-    read -r name clients interval messages <<<"$load"
-    perf_pid=
-    if [ -n "${SYSCALLS:-}" ]; then
-      perf stat -x, -e raw_syscalls:sys_enter -p "$server_pid" -o "$work/perf" 2>/dev/null &
-      perf_pid=$!
-    fi
+# put SERVER ROW VALUE: one round's value of a cell; several rounds are shown side by side, "a / b / c"
+put() {
+  if [ -n "${result[$1,$2]:-}" ]; then result[$1,$2]+=" / $3"; else result[$1,$2]=$3; fi
+}
+rounds=${ROUNDS:-1}
+for round in $(seq 1 "$rounds"); do
+  order=$servers
+  # Every other round runs the servers in reverse order, so a drift of the machine does not favour one of them.
+  [ $((round % 2)) = 0 ] && order=$(tr ' ' '\n' <<<"$servers" | tac | tr '\n' ' ')
+  for server in $order; do
+    start_server "$server"
+    put "$server" start "$start_ms ms"
+    # Warm-up: the same relayed traffic for every server (100 clients x 200 msg/s); a JVM spends its first seconds
+    # compiling the relay path, a one-off cost reported separately as "warm-up CPU".
     before=$(cpu_ticks)
-    lost=$(uclient "$clients" "$interval" "$messages")
-    after=$(cpu_ticks)
-    sent=$((clients * messages))
-    us=$(awk -v t=$((after - before)) -v hz="$hz" -v p="$sent" 'BEGIN { printf "%.1f", t / hz * 1e6 / p }')
-    read -r lost_n lost_pct <<<"${lost:-? ?}"
-    result[$server,$name]="$us µs, loss ${lost_pct}%"
-    if [ -n "$perf_pid" ]; then
-      kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
-      calls=$(awk -F, '/raw_syscalls/ {print $1}' "$work/perf")
-      result[$server,$name]+=", $(awk -v c="${calls:-0}" -v p="$sent" 'BEGIN { printf "%.2f", c / p }') sc"
-    fi
+    uclient 100 5 $((${WARMUP_SECONDS:-20} * 200)) >/dev/null
+    put "$server" warmup "$(awk -v t=$(( $(cpu_ticks) - before )) -v hz="$hz" 'BEGIN { printf "%.1f s", t / hz }')"
+    for load in "${loads[@]}"; do
+      read -r name clients interval messages <<<"$load"
+      perf_pid=
+      if [ -n "${SYSCALLS:-}" ]; then
+        perf stat -x, -e raw_syscalls:sys_enter -p "$server_pid" -o "$work/perf" 2>/dev/null &
+        perf_pid=$!
+      fi
+      before=$(cpu_ticks)
+      lost=$(uclient "$clients" "$interval" "$messages")
+      after=$(cpu_ticks)
+      sent=$((clients * messages))
+      us=$(awk -v t=$((after - before)) -v hz="$hz" -v p="$sent" 'BEGIN { printf "%.1f", t / hz * 1e6 / p }')
+      read -r lost_n lost_pct <<<"${lost:-? ?}"
+      cell="$us µs, loss ${lost_pct}%"
+      if [ -n "$perf_pid" ]; then
+        kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
+        calls=$(awk -F, '/raw_syscalls/ {print $1}' "$work/perf")
+        cell+=", $(awk -v c="${calls:-0}" -v p="$sent" 'BEGIN { printf "%.2f", c / p }') sc"
+      fi
+      put "$server" "$name" "$cell"
+    done
+    b=$(stunload binding 127.0.0.1 $port 16 32 "$seconds")
+    put "$server" binding "$(awk '{printf "%d/s", $2}' <<<"$b")"
+    a=$(stunload allocate 127.0.0.1 $port "$secret" "$seconds")
+    # Only completed cycles count; failed ones (an error response or no answer within 1 s) are shown beside the rate.
+    put "$server" allocate "$(awk '{printf "%d/s", $2; if ($6 > 0) printf " (%d failed: %s)", $6, $7}' <<<"$a")"
+    # Idle: 10 s after the last load, the same for every server (right after the allocation load a JVM is still
+    # compiling that path, and its compiler's malloc arena swings the figure by ~10 MB).
+    sleep "${IDLE_SECONDS:-10}"
+    put "$server" rss "$(awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$server_pid/status")"
+    stop_server
   done
-  b=$(stunload binding 127.0.0.1 $port 16 32 "$seconds")
-  result[$server,binding]=$(awk '{printf "%d/s", $2}' <<<"$b")
-  a=$(stunload allocate 127.0.0.1 $port "$secret" "$seconds")
-  # Only completed cycles count; failed ones (an error response or no answer within 1 s) are shown beside the rate.
-  result[$server,allocate]=$(awk '{printf "%d/s", $2; if ($6 > 0) printf " (%d failed: %s)", $6, $7}' <<<"$a")
-  # Idle: 10 s after the last load, the same for every server (right after the allocation load a JVM is still
-  # compiling that path, and its compiler's malloc arena swings the figure by ~10 MB).
-  sleep "${IDLE_SECONDS:-10}"
-  result[$server,rss]=$(awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$server_pid/status")
-  stop_server
 done
 
 echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
@@ -147,7 +159,6 @@ for row in "${loads[@]%% *}" binding allocate rss start warmup; do
   printf '| %-16s |' "$label"
   for server in $servers; do
     v=${result[$server,$row]:-}
-    [ "$row" = start ] && v="$v ms"
     printf ' %-32s |' "$v"
   done
   echo
