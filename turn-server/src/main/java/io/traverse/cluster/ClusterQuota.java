@@ -159,7 +159,8 @@ public final class ClusterQuota implements AutoCloseable {
                 String[] keys = {USER_PREFIX + slot.user(), TOTAL};
                 redis.run(c -> c.<Long>eval(RELEASE, ScriptOutputType.INTEGER, keys, slot.member())
                         .toCompletableFuture(), ClusterUnavailableException::new)
-                        .whenComplete((n, e) -> released.complete(null)); // unreachable: it expires after the TTL
+                        // Redis unreachable or failing: the member expires after the TTL instead.
+                        .whenComplete((n, e) -> released.complete(null));
             });
         } catch (RejectedExecutionException closed) {
             released.complete(null); // shutting down: the slot expires after the TTL

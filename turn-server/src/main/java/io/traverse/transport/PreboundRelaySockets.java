@@ -105,18 +105,21 @@ final class PreboundRelaySockets {
      * pool may hold the ports it needs). Pools fill again once more than half of the range is free.
      */
     void release(InetAddress bind) {
-        for (Pool pool : pools.values()) {
-            if (pool.bind.equals(bind)) {
-                pool.loop.execute(pool::close);
-            }
-        }
+        closePools(bind);
     }
 
     /** Closes every pooled socket and stops filling (draining, stopping); their ports go back to the range. */
     void close() {
         closed = true;
+        closePools(null);
+    }
+
+    /** Closes the pooled sockets on {@code bind} (null: on every address), each pool on its own loop. */
+    private void closePools(InetAddress bind) {
         for (Pool pool : pools.values()) {
-            pool.loop.execute(pool::close);
+            if (bind == null || pool.bind.equals(bind)) {
+                pool.loop.execute(pool::close);
+            }
         }
     }
 
