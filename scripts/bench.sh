@@ -6,7 +6,8 @@
 # channel numbers): every message goes client -> relay -> relay -> client. CPU = utime+stime of the server process
 # (/proc/PID/stat) over the measured run divided by the messages sent (clients x messages). A short warm-up run
 # precedes the measurements of each server. Binding and allocation rates come from scripts/bench/StunLoad.java
-# (16 sockets x 32 Bindings in flight; serial Allocate-401 / Allocate / Refresh(0) from one socket).
+# (16 sockets x 32 Bindings in flight; serial Allocate-401 / Allocate / Refresh(0) from one socket), each after
+# STUNLOAD_WARMUP_SECONDS of the same load that are not counted (StunLoad is a JVM: cold, its own JIT sets the pace).
 #
 # usage: scripts/bench.sh [quick|full]     quick (default, ~4 min): 100x200/s, 100x1000/s, 200 unpaced
 #                                          full: the quick loads and the same at 2x clients (~8 min)
@@ -15,8 +16,9 @@
 #        SERVERS (default "traverse coturn coturn-recvmmsg"), IDLE_SECONDS (default 10: idle time before RSS is read),
 #        ROUNDS (default 1: the whole sequence again, every other round with the servers in reverse order; each cell
 #        then lists one figure per round, "a / b / c"), SECONDS_PER_LOAD (default 8), WARMUP_SECONDS (default 20: relayed traffic before the first
-#        measurement, the same for every server, so the JVM's JIT compilation is not counted as relaying), SYSCALLS (set: also count the server's system calls per relayed
-#        message with perf stat, shown as "sc")
+#        measurement, the same for every server, so the JVM's JIT compilation is not counted as relaying),
+#        STUNLOAD_WARMUP_SECONDS (default 5: uncounted Binding / allocation load before each of those measurements),
+#        SYSCALLS (set: also count the server's system calls per relayed message with perf stat, shown as "sc")
 # needs: coturn 4.17.1 (shared/tools/build-coturn), a built turn-server (mvn -q -B package -DskipTests)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -129,9 +131,9 @@ for round in $(seq 1 "$rounds"); do
       fi
       put "$server" "$name" "$cell"
     done
-    b=$(stunload binding 127.0.0.1 $port 16 32 "$seconds")
+    b=$(stunload binding 127.0.0.1 $port 16 32 "$seconds" "${STUNLOAD_WARMUP_SECONDS:-5}")
     put "$server" binding "$(awk '{printf "%d/s", $2}' <<<"$b")"
-    a=$(stunload allocate 127.0.0.1 $port "$secret" "$seconds")
+    a=$(stunload allocate 127.0.0.1 $port "$secret" "$seconds" "${STUNLOAD_WARMUP_SECONDS:-5}")
     # Only completed cycles count; failed ones (an error response or no answer within 1 s) are shown beside the rate.
     put "$server" allocate "$(awk '{printf "%d/s", $2; if ($6 > 0) printf " (%d failed: %s)", $6, $7}' <<<"$a")"
     # Idle: 10 s after the last load, the same for every server (right after the allocation load a JVM is still

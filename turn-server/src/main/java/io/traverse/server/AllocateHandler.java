@@ -320,23 +320,34 @@ final class AllocateHandler {
                 : clusterQuota.release(slot);
         RelayHandle session = allocation.relayHandle();
         bandwidth.release(allocation.traffic().limitBytesPerSecond());
-        session.close();
-        if (session.isTcp()) {
-            tcpRelay.forget(allocation);
+        if (session instanceof RelaySession relay && !relay.isTcp() && relay.inLoop()) {
+            // The allocation is gone from here on (out of the registry, its state dropped: the relay socket's handler
+            // drops whatever still arrives). Its socket closes, its port goes back to the range and the pool is topped
+            // up after this round of the loop, once a Refresh(0) response has left: the client need not wait for the
+            // close and epoll_ctl, nor for the ten system calls of binding a replacement.
+            EventLoop loop = relay.link().eventLoop();
+            loop.execute(() -> {
+                closeRelay(session);
+                relaySockets.refillPrebound(loop);
+            });
+        } else {
+            closeRelay(session);
+            if (session.isTcp()) {
+                tcpRelay.forget(allocation);
+            }
         }
+        return released;
+    }
+
+    /** Closes the relay socket(s) of {@code session} and gives their ports back to the range. */
+    private void closeRelay(RelayHandle session) {
+        session.close();
         for (RelayFamily f : families) {
             int port = session.port(f.isIpv6());
             if (port > 0) {
                 f.ports().release(port);
             }
         }
-        if (session instanceof RelaySession relay && !relay.isTcp() && relay.inLoop()) {
-            // The socket just closed is replaced in the pool after this round of the loop, once the Refresh(0)
-            // response has left: binding first made the client wait for ten system calls.
-            EventLoop loop = relay.link().eventLoop();
-            loop.execute(() -> relaySockets.refillPrebound(loop));
-        }
-        return released;
     }
 
 
