@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.traverse.cluster.ClusterQuota;
 import io.traverse.cluster.LoadReports;
@@ -21,6 +22,7 @@ import io.traverse.stun.attr.XorMappedAddress;
 import io.traverse.stun.attr.XorRelayedAddress;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.transport.ClientLink;
+import io.traverse.transport.RelayEndpoint;
 import io.traverse.transport.RelaySession;
 import io.traverse.transport.RelaySockets;
 import io.traverse.turn.Allocation;
@@ -573,17 +575,17 @@ final class AllocateHandler {
             if (session.isTcp()) {
                 return false;
             }
-            Channel channel = relaySockets.claim(session, family.bind(), family.ports(), dontFragment);
-            if (channel == null) {
+            RelayEndpoint socket = relaySockets.claim(session, family.bind(), family.ports(), dontFragment);
+            if (socket == null) {
                 return false;
             }
-            relayed(family, channel, ((InetSocketAddress) channel.localAddress()).getPort());
+            session.relay(socket, family.isIpv6());
+            relayed(family, socket.port());
             return true;
         }
 
-        /** {@code channel}, bound at {@code port}, is this allocation's relay socket of {@code family}. */
-        private void relayed(RelayFamily family, Channel channel, int port) {
-            session.relay(channel, port, family.isIpv6());
+        /** This allocation's relay socket of {@code family} is bound at {@code port}. */
+        private void relayed(RelayFamily family, int port) {
             relays.add(new InetSocketAddress[] {new InetSocketAddress(family.bind(), port),
                     new InetSocketAddress(family.advertised(), port)});
         }
@@ -591,11 +593,27 @@ final class AllocateHandler {
         /** Binds; on failure {@code failed} learns whether the port was in use (EADDRINUSE) or something else. */
         private void bind(RelayFamily family, int port, Runnable next, Consumer<Boolean> failed) {
             InetSocketAddress address = new InetSocketAddress(family.bind(), port);
-            ChannelFuture future = session.isTcp() ? tcpRelay.listen(session, address)
-                    : relaySockets.bind(session, address, dontFragment);
+            Future<?> future;
+            if (session.isTcp()) {
+                ChannelFuture listening = tcpRelay.listen(session, address);
+                listening.addListener(f -> {
+                    if (f.isSuccess()) {
+                        session.relay(listening.channel(), port, family.isIpv6());
+                    }
+                });
+                future = listening;
+            } else {
+                Future<RelayEndpoint> bound = relaySockets.bind(session, address, dontFragment);
+                bound.addListener(f -> {
+                    if (f.isSuccess()) {
+                        session.relay(bound.getNow(), family.isIpv6());
+                    }
+                });
+                future = bound;
+            }
             future.addListener(f -> {
                 if (f.isSuccess()) {
-                    relayed(family, future.channel(), port);
+                    relayed(family, port);
                     next.run();
                 } else {
                     boolean inUse = RelaySockets.addressInUse(f.cause());

@@ -1,8 +1,6 @@
 package io.traverse.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
 import io.traverse.stun.codec.ChannelData;
@@ -15,7 +13,7 @@ import java.util.ArrayList;
 
 /**
  * Client → peer on the hot path (RFC 8656 §12.4): a ChannelData frame from a client is looked up by 5-tuple and
- * channel number and its payload, sliced (no copy), goes out of the allocation's relay socket. No message object
+ * channel number and its payload (no copy) goes out of the allocation's relay socket. No message object
  * is built. Relay sockets written to are flushed once at the end of the read batch ({@link #flush()}). One
  * instance per listener channel or connection: not thread-safe, used on its loop only.
  */
@@ -23,7 +21,7 @@ final class ChannelDataRelay {
     private final AllocationRegistry registry;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
-    private final ArrayList<Channel> dirty = new ArrayList<>(4);
+    private final ArrayList<RelayEndpoint> dirty = new ArrayList<>(4);
 
     /** Highest channel number accepted: 0x4FFF (RFC 8656 §12), 0x7FFF with relay.legacy-channel-numbers. */
     private final int maxChannel;
@@ -57,7 +55,7 @@ final class ChannelDataRelay {
             return;
         }
         // The transport's own handle: every allocation registered by the server carries a RelaySession.
-        Channel relay = allocation.relayHandle() instanceof RelaySession session ? session.relayFor(peer.getAddress())
+        RelayEndpoint relay = allocation.relayHandle() instanceof RelaySession session ? session.relayFor(peer.getAddress())
                 : null;
         if (relay == null) {
             metrics.dropped(DropReason.NO_ALLOCATION);
@@ -68,12 +66,10 @@ final class ChannelDataRelay {
             metrics.dropped(DropReason.BANDWIDTH);
             return;
         }
-        ByteBuf payload = frame.retainedSlice(frame.readerIndex() + ChannelData.HEADER_LENGTH, length);
-        relay.write(new DatagramPacket(payload, peer), relay.voidPromise());
-        metrics.relayed(true, length);
-        if (!dirty.contains(relay)) {
+        if (relay.send(frame, frame.readerIndex() + ChannelData.HEADER_LENGTH, length, peer)) {
             dirty.add(relay);
         }
+        metrics.relayed(true, length);
     }
 
     /** Flushes every relay socket written since the last call. */

@@ -36,14 +36,10 @@ public final class DatagramSockets {
     private DatagramSockets() {}
 
     /**
-     * Applies the options of a relay socket to {@code b}, for a socket bound to {@code ip}. A relay socket carries one
-     * allocation's peers: while it is quiet an epoll wake-up finds one datagram there, and Netty's {@code recvmmsg}
-     * path costs an extra {@code getsockopt} per call (it asks for {@code IP_RECVORIGDSTADDR} every time) plus a batch
-     * of packet slots set up through JNI. So its read buffer adapts (Netty's {@link AdaptiveRecvByteBufAllocator}):
-     * one datagram's size while reads stay small, which makes Netty read with a single {@code recvmsg}, growing to a
-     * {@code recvmmsg} batch of {@link Listeners#DATAGRAMS_PER_READ} when the reads fill it (a busy peer). Fixed single
-     * reads cost more CPU than batches at 200 unpaced clients; fixed batches cost a system call more per relayed
-     * message at 100 clients x 200 msg/s (docs/benchmarks.md).
+     * Applies the options of a relay socket that is a Netty channel to {@code b}, for a socket bound to {@code ip}
+     * (on epoll relay sockets are {@link EpollRelaySocket}s; this is the path of any other loop). Its read buffer
+     * adapts (Netty's {@link AdaptiveRecvByteBufAllocator}): one datagram's size while reads stay small, growing to
+     * a batch of {@link Listeners#DATAGRAMS_PER_READ} when the reads fill it (a busy peer).
      */
     static Bootstrap configure(Bootstrap b, IoTransport io, InetAddress ip, int socketBuffer) {
         return configure(b, io, ip, socketBuffer, new AdaptiveRecvByteBufAllocator(Listeners.MAX_DATAGRAM,

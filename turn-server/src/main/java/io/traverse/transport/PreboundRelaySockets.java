@@ -1,12 +1,11 @@
 package io.traverse.transport;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.turn.PortAllocator;
 import java.net.InetAddress;
@@ -25,20 +24,25 @@ import java.util.function.BiFunction;
  * loop after the Allocate that emptied a place was answered, and is closed when the server drains.
  *
  * <p>Until claimed, a pooled socket reads and drops everything: a datagram sent to a port before it belongs to an
- * allocation reaches no one. Claiming replaces that handler with the allocation's {@link RelayPeerHandler}.
+ * allocation reaches no one ({@link RelayEndpoint#claim}).
  */
 final class PreboundRelaySockets {
-    /** The pipeline name of the handler that drops what an unclaimed socket receives. */
-    static final String UNCLAIMED = "unclaimed";
-
-    /** Drops every datagram: the socket belongs to no allocation yet. */
+    /**
+     * Drops every datagram that a relay socket on a Netty channel receives: it belongs to no allocation yet
+     * (counted as {@code no_allocation}, like {@link EpollRelaySocket} does).
+     */
     @ChannelHandler.Sharable
     static final class Unclaimed extends ChannelInboundHandlerAdapter {
-        static final Unclaimed INSTANCE = new Unclaimed();
+        private final TraverseMetrics metrics;
+
+        Unclaimed(TraverseMetrics metrics) {
+            this.metrics = metrics;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ReferenceCountUtil.release(msg);
+            metrics.dropped(TraverseMetrics.DropReason.NO_ALLOCATION);
         }
 
         @Override
@@ -55,13 +59,13 @@ final class PreboundRelaySockets {
     private final int target;
     private final TraverseMetrics metrics;
     /** Binds an unclaimed socket on a loop at an address. */
-    private final BiFunction<EventLoop, InetSocketAddress, ChannelFuture> binder;
+    private final BiFunction<EventLoop, InetSocketAddress, Future<RelayEndpoint>> binder;
     private final Map<Key, Pool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** @param target sockets per loop and relay address; 0 turns pooling off */
     PreboundRelaySockets(int target, TraverseMetrics metrics,
-            BiFunction<EventLoop, InetSocketAddress, ChannelFuture> binder) {
+            BiFunction<EventLoop, InetSocketAddress, Future<RelayEndpoint>> binder) {
         this.target = target;
         this.metrics = metrics;
         this.binder = binder;
@@ -72,17 +76,17 @@ final class PreboundRelaySockets {
      * is none (pooling off, the pool not filled yet or emptied, or closed). Either way the pool is filled again once
      * the current work of the loop is done. Call on {@code loop}.
      */
-    Channel take(EventLoop loop, InetAddress bind, PortAllocator ports) {
+    RelayEndpoint take(EventLoop loop, InetAddress bind, PortAllocator ports) {
         if (target == 0 || closed) {
             return null;
         }
         Pool pool = pools.computeIfAbsent(new Key(loop, bind), k -> new Pool(loop, bind, ports));
-        Channel channel = pool.take();
+        RelayEndpoint socket = pool.take();
         if (pool.idle.size() + pool.binding <= target / 2) {
             // Low: fill now, after this loop's current work (the response) is done.
             loop.execute(pool::fill);
         }
-        return channel;
+        return socket;
     }
 
     /**
@@ -128,7 +132,7 @@ final class PreboundRelaySockets {
         final EventLoop loop;
         final InetAddress bind;
         final PortAllocator ports;
-        final ArrayDeque<Channel> idle = new ArrayDeque<>();
+        final ArrayDeque<RelayEndpoint> idle = new ArrayDeque<>();
         /** Binds started and not yet completed. */
         int binding;
         /** Binds that failed in a row. */
@@ -140,13 +144,14 @@ final class PreboundRelaySockets {
             this.ports = ports;
         }
 
-        Channel take() {
-            Channel channel;
-            while ((channel = idle.poll()) != null) {
+        RelayEndpoint take() {
+            RelayEndpoint socket;
+            while ((socket = idle.poll()) != null) {
                 metrics.preboundSocket(-1);
-                if (channel.isActive()) {
-                    return channel;
+                if (socket.isOpen()) {
+                    return socket;
                 }
+                ports.release(socket.port()); // closed while pooled (a read error): its port goes back
             }
             return null;
         }
@@ -164,12 +169,12 @@ final class PreboundRelaySockets {
                 }
                 int port = next.getAsInt();
                 binding++;
-                ChannelFuture bound = binder.apply(loop, new InetSocketAddress(bind, port));
+                Future<RelayEndpoint> bound = binder.apply(loop, new InetSocketAddress(bind, port));
                 bound.addListener(f -> bound(bound, port));
             }
         }
 
-        private void bound(ChannelFuture bound, int port) {
+        private void bound(Future<RelayEndpoint> bound, int port) {
             binding--;
             if (!bound.isSuccess()) {
                 boolean inUse = RelaySockets.addressInUse(bound.cause());
@@ -182,27 +187,23 @@ final class PreboundRelaySockets {
                 return;
             }
             failures = 0;
-            Channel channel = bound.channel();
+            RelayEndpoint socket = bound.getNow();
             if (closed) {
-                channel.close();
+                socket.close();
                 ports.release(port);
                 return;
             }
-            idle.add(channel);
+            idle.add(socket);
             metrics.preboundSocket(1);
-            // Closed while pooled (draining, or an error): its port goes back. A claimed socket is no longer idle
-            // and its port belongs to the allocation.
-            channel.closeFuture().addListener(c -> {
-                if (idle.remove(channel)) {
-                    metrics.preboundSocket(-1);
-                    ports.release(port);
-                }
-            });
         }
 
+        /** Closes the pooled sockets; their ports go back to the range. A claimed socket is no longer idle. */
         void close() {
-            for (Channel channel : idle.toArray(new Channel[0])) {
-                channel.close();
+            RelayEndpoint socket;
+            while ((socket = idle.poll()) != null) {
+                metrics.preboundSocket(-1);
+                socket.close();
+                ports.release(socket.port());
             }
         }
     }

@@ -1,8 +1,7 @@
 package io.traverse.transport;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.traverse.turn.Allocation;
 import io.traverse.turn.RelayHandle;
@@ -18,10 +17,8 @@ import java.util.concurrent.Executor;
 public final class RelaySession implements RelayHandle {
     private final ClientLink link;
     private Allocation allocation;
-    private Channel relay4;
-    private Channel relay6;
-    private int port4 = -1;
-    private int port6 = -1;
+    private RelayEndpoint relay4;
+    private RelayEndpoint relay6;
     private ScheduledFuture<?> sweep;
     /** RFC 6062 peer connections; created on the first, so a UDP allocation carries no empty set. */
     private java.util.Set<Channel> owned;
@@ -51,24 +48,32 @@ public final class RelaySession implements RelayHandle {
         this.allocation = allocation;
     }
 
-    public void relay(Channel channel, int port, boolean ipv6) {
+    /** {@code relay} is this allocation's relay socket of one address family. */
+    public void relay(RelayEndpoint relay, boolean ipv6) {
         if (ipv6) {
-            relay6 = channel;
-            port6 = port;
+            relay6 = relay;
         } else {
-            relay4 = channel;
-            port4 = port;
+            relay4 = relay;
         }
     }
 
+    /**
+     * {@code channel}, bound at {@code port}, is this allocation's relay socket of one address family: the listening
+     * socket of an RFC 6062 TCP allocation, or (tests) a datagram channel.
+     */
+    public void relay(Channel channel, int port, boolean ipv6) {
+        relay(new ChannelRelayEndpoint(channel, port), ipv6);
+    }
+
     /** The relay socket for a peer of this address family, or null. */
-    public Channel relayFor(InetAddress peer) {
+    RelayEndpoint relayFor(InetAddress peer) {
         return peer instanceof Inet6Address ? relay6 : relay4;
     }
 
     @Override
     public int port(boolean ipv6) {
-        return ipv6 ? port6 : port4;
+        RelayEndpoint relay = ipv6 ? relay6 : relay4;
+        return relay == null ? -1 : relay.port();
     }
 
     public void sweep(ScheduledFuture<?> sweep) {
@@ -94,11 +99,17 @@ public final class RelaySession implements RelayHandle {
 
     @Override
     public boolean sendToPeer(InetSocketAddress peer, byte[] payload) {
-        Channel relay = tcp ? null : relayFor(peer.getAddress());
+        RelayEndpoint relay = tcp ? null : relayFor(peer.getAddress());
         if (relay == null) {
             return false;
         }
-        relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(payload), peer), relay.voidPromise());
+        ByteBuf data = link.channel().alloc().directBuffer(payload.length).writeBytes(payload);
+        try {
+            relay.send(data, 0, payload.length, peer);
+            relay.flush();
+        } finally {
+            data.release();
+        }
         return true;
     }
 

@@ -6,13 +6,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.traverse.config.RelayConfig;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.turn.PortAllocator;
 import io.traverse.turn.TurnClock;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -21,13 +20,6 @@ import java.util.concurrent.TimeUnit;
 
 /** Binds relay sockets on the event loop of the client they serve. */
 public final class RelaySockets {
-    /** {@code IP_MTU_DISCOVER = IP_PMTUDISC_DO}: sets DF on every datagram (RFC 8656 §14.8 DONT-FRAGMENT). */
-    private static final ChannelOption<Integer> IP_MTU_DISCOVER = new IntegerUnixChannelOption("IP_MTU_DISCOVER", 0, 10);
-    /** {@code IPV6_MTU_DISCOVER = IPV6_PMTUDISC_DO}: IPv6 never fragments in transit; this stops local fragmenting. */
-    private static final ChannelOption<Integer> IPV6_MTU_DISCOVER =
-            new IntegerUnixChannelOption("IPV6_MTU_DISCOVER", 41, 23);
-    private static final int PMTUDISC_DO = 2;
-
     private final IoTransport io;
     private final TurnClock clock;
     private final TraverseMetrics metrics;
@@ -37,6 +29,8 @@ public final class RelaySockets {
 
     /** Sockets bound ahead of Allocates ({@code relay.prebound-sockets}). */
     private final PreboundRelaySockets prebound;
+    /** The handler of a relay socket on a Netty channel until an allocation claims it. */
+    private final PreboundRelaySockets.Unclaimed unclaimed;
 
     public RelaySockets(IoTransport io, TurnClock clock, TraverseMetrics metrics) {
         this(io, clock, metrics, RelayConfig.DEFAULT_SOCKET_BUFFER);
@@ -58,16 +52,38 @@ public final class RelaySockets {
         this.io = io;
         this.clock = clock;
         this.metrics = metrics;
-        this.prebound = new PreboundRelaySockets(preboundSockets, metrics, (loop, address) -> bootstrap(loop,
-                address.getAddress(), PreboundRelaySockets.Unclaimed.INSTANCE).bind(address));
+        this.unclaimed = new PreboundRelaySockets.Unclaimed(metrics);
+        this.prebound = new PreboundRelaySockets(preboundSockets, metrics, this::open);
     }
 
-    private Bootstrap bootstrap(EventLoop loop, InetAddress ip, io.netty.channel.ChannelHandler handler) {
+    /**
+     * Opens an unclaimed relay socket bound to {@code address} on {@code loop}: on epoll one registered directly with
+     * the loop ({@link EpollRelaySocket}), otherwise a Netty datagram channel. Call on {@code loop}.
+     */
+    Future<RelayEndpoint> open(EventLoop loop, InetSocketAddress address) {
+        if (io == IoTransport.EPOLL && EpollRelaySocket.supports(loop)) {
+            return EpollRelaySocket.open(loop, address, socketBuffer, metrics);
+        }
+        InetAddress ip = address.getAddress();
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channelFactory(() -> io.newDatagramChannel(ip))
-                .handler(handler);
-        return DatagramSockets.configure(b, io, ip, socketBuffer);
+                .handler(unclaimed);
+        ChannelFuture bound = DatagramSockets.configure(b, io, ip, socketBuffer).bind(address);
+        Promise<RelayEndpoint> promise = loop.newPromise();
+        bound.addListener(f -> {
+            if (f.isSuccess()) {
+                promise.setSuccess(new ChannelRelayEndpoint(bound.channel(), address.getPort()));
+            } else {
+                promise.setFailure(f.cause());
+            }
+        });
+        return promise;
+    }
+
+    /** The socket is {@code session}'s from now on: what its peers send goes to the session's client. */
+    private void attach(RelayEndpoint socket, RelaySession session, boolean dontFragment) {
+        socket.claim(session, new PeerToClient(session, clock, metrics), dontFragment && supportsDontFragment());
     }
 
     /**
@@ -75,19 +91,12 @@ public final class RelaySockets {
      * from the pool of the session's loop, or null when the pool has none (then {@link #bind} it). The socket's port
      * is the allocation's from now on ({@code ports} counts it in use). Call on the session's loop.
      */
-    public Channel claim(RelaySession session, InetAddress bind, PortAllocator ports, boolean dontFragment) {
-        EventLoop loop = session.link().eventLoop();
-        Channel channel = prebound.take(loop, bind, ports);
-        if (channel == null) {
-            return null;
+    public RelayEndpoint claim(RelaySession session, InetAddress bind, PortAllocator ports, boolean dontFragment) {
+        RelayEndpoint socket = prebound.take(session.link().eventLoop(), bind, ports);
+        if (socket != null) {
+            attach(socket, session, dontFragment);
         }
-        if (io == IoTransport.EPOLL && dontFragment) {
-            channel.config().setOption(bind instanceof Inet6Address ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
-                    PMTUDISC_DO);
-        }
-        channel.pipeline().replace(PreboundRelaySockets.Unclaimed.INSTANCE, "relay",
-                new RelayPeerHandler(session, clock, metrics));
-        return channel;
+        return socket;
     }
 
     /** Tops up the pre-bound sockets of {@code loop} (an allocation on it ended). Call on {@code loop}. */
@@ -105,19 +114,24 @@ public final class RelaySockets {
         prebound.close();
     }
 
-    /** Whether DONT-FRAGMENT can be honoured (needs the native transport's socket options). */
+    /** Whether DONT-FRAGMENT can be honoured (needs the native transport's socket options: {@link EpollRelaySocket}). */
     public boolean supportsDontFragment() {
         return io == IoTransport.EPOLL;
     }
 
     /** Binds a relay socket for {@code session} at {@code address}; completes on the client's loop. */
-    public ChannelFuture bind(RelaySession session, InetSocketAddress address, boolean dontFragment) {
-        InetAddress ip = address.getAddress();
-        Bootstrap b = bootstrap(session.link().eventLoop(), ip, new RelayPeerHandler(session, clock, metrics));
-        if (io == IoTransport.EPOLL && dontFragment) {
-            b.option(ip instanceof Inet6Address ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER, PMTUDISC_DO);
-        }
-        return b.bind(address);
+    public Future<RelayEndpoint> bind(RelaySession session, InetSocketAddress address, boolean dontFragment) {
+        EventLoop loop = session.link().eventLoop();
+        Promise<RelayEndpoint> claimed = loop.newPromise();
+        open(loop, address).addListener((Future<RelayEndpoint> f) -> {
+            if (f.isSuccess()) {
+                attach(f.getNow(), session, dontFragment);
+                claimed.setSuccess(f.getNow());
+            } else {
+                claimed.setFailure(f.cause());
+            }
+        });
+        return claimed;
     }
 
     /**

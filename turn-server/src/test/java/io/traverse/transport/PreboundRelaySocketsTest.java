@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -51,10 +49,8 @@ class PreboundRelaySocketsTest {
     }
 
     private PreboundRelaySockets pool(int target) {
-        return new PreboundRelaySockets(target, metrics, (l, address) -> new Bootstrap().group(l)
-                .channelFactory(() -> io.newDatagramChannel(address.getAddress()))
-                .handler(PreboundRelaySockets.Unclaimed.INSTANCE)
-                .bind(address));
+        // The server's own sockets: on epoll registered directly with the loop, on NIO Netty channels.
+        return new PreboundRelaySockets(target, metrics, new RelaySockets(io, TurnClock.system(), metrics)::open);
     }
 
     private <T> T onLoop(Callable<T> task) throws Exception {
@@ -86,13 +82,13 @@ class PreboundRelaySocketsTest {
 
         Set<Integer> claimed = new HashSet<>();
         for (int i = 0; i < 10; i++) {
-            Channel channel = onLoop(() -> pool.take(loop, LOOPBACK, ports));
+            RelayEndpoint channel = onLoop(() -> pool.take(loop, LOOPBACK, ports));
             if (channel == null) { // the pool ran dry faster than it refills: what the fallback bind is for
                 settle(() -> metrics.preboundSockets() > 0);
                 continue;
             }
-            assertTrue(channel.isActive());
-            int port = ((InetSocketAddress) channel.localAddress()).getPort();
+            assertTrue(channel.isOpen());
+            int port = channel.port();
             assertTrue(port >= 40000 && port <= 40999, "port from the relay range: " + port);
             assertTrue(claimed.add(port), "each socket is handed out once");
             assertTrue(metrics.preboundSockets() <= 3);
@@ -112,11 +108,11 @@ class PreboundRelaySocketsTest {
         assertNull(onLoop(() -> pool.take(loop, LOOPBACK, ports)));
         settle(() -> metrics.preboundSockets() == 5);
         assertEquals(5, ports.available(), "half of the 10 ports stay for binds");
-        List<Channel> claimed = new ArrayList<>();
+        List<RelayEndpoint> claimed = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             claimed.add(onLoop(() -> pool.take(loop, LOOPBACK, ports)));
         }
-        assertTrue(claimed.stream().allMatch(c -> c != null && c.isActive()));
+        assertTrue(claimed.stream().allMatch(c -> c != null && c.isOpen()));
         onLoop(() -> {
             pool.refill(loop);
             return null;
@@ -124,8 +120,11 @@ class PreboundRelaySocketsTest {
         assertEquals(0, metrics.preboundSockets(), "no refill while half the range is in use");
         assertEquals(5, ports.available());
 
-        claimed.forEach(Channel::close);
-        claimed.forEach(c -> ports.release(((InetSocketAddress) c.localAddress()).getPort()));
+        onLoop(() -> {
+            claimed.forEach(RelayEndpoint::close);
+            return null;
+        });
+        claimed.forEach(c -> ports.release(c.port()));
         onLoop(() -> {
             pool.refill(loop);
             return null;
@@ -146,7 +145,7 @@ class PreboundRelaySocketsTest {
         PreboundRelaySockets pool = pool(4);
         onLoop(() -> pool.take(loop, LOOPBACK, ports));
         settle(() -> metrics.preboundSockets() == 4);
-        Channel claimed = onLoop(() -> pool.take(loop, LOOPBACK, ports));
+        RelayEndpoint claimed = onLoop(() -> pool.take(loop, LOOPBACK, ports));
         assertNotNull(claimed);
         onLoop(() -> {
             pool.refill(loop); // the claimed one's place is filled when an allocation ends
@@ -156,14 +155,17 @@ class PreboundRelaySocketsTest {
 
         pool.close();
         settle(() -> metrics.preboundSockets() == 0 && ports.inUse() == 1);
-        assertTrue(claimed.isActive(), "a claimed socket belongs to its allocation, not to the pool");
+        assertTrue(claimed.isOpen(), "a claimed socket belongs to its allocation, not to the pool");
         assertNull(onLoop(() -> pool.take(loop, LOOPBACK, ports)));
         onLoop(() -> {
             pool.refill(loop);
             return null;
         });
         assertEquals(1, ports.inUse(), "nothing bound after close");
-        claimed.close().syncUninterruptibly();
+        onLoop(() -> {
+            claimed.close();
+            return null;
+        });
     }
 
     @Test
@@ -181,7 +183,7 @@ class PreboundRelaySocketsTest {
 
     @Test
     void anUnclaimedSocketDropsWhatItReceives() {
-        EmbeddedChannel channel = new EmbeddedChannel(PreboundRelaySockets.Unclaimed.INSTANCE);
+        EmbeddedChannel channel = new EmbeddedChannel(new PreboundRelaySockets.Unclaimed(metrics));
         List<ByteBuf> sent = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ByteBuf payload = Unpooled.buffer().writeBytes(new byte[] {0x40, 0, 0, 4, 1, 2, 3, 4});
@@ -190,6 +192,7 @@ class PreboundRelaySocketsTest {
                     new InetSocketAddress(LOOPBACK, 9), new InetSocketAddress(LOOPBACK, 1000 + i))));
         }
         assertNull(channel.readInbound(), "nothing passes an unclaimed socket");
+        assertEquals(3, metrics.droppedCount(TraverseMetrics.DropReason.NO_ALLOCATION), "each drop is counted");
         for (ByteBuf b : sent) {
             assertEquals(0, b.refCnt(), "and nothing leaks");
         }

@@ -57,6 +57,7 @@ final class RelayFixture {
      * @param legacyChannelNumbers whether the allocation accepts 0x5000-0x7FFF (then {@link #LEGACY_CHANNEL} is bound)
      */
     RelayFixture(TransportProtocol protocol, boolean legacyChannelNumbers) {
+        client.config().setAllocator(allocator); // what the relay writes to the client comes from its channel
         FiveTuple tuple = new FiveTuple(protocol, CLIENT, SERVER);
         link = protocol == TransportProtocol.UDP ? new UdpClientLink(client, new RoundFlush(client), CLIENT, tuple)
                 : new StreamClientLink(client, tuple);

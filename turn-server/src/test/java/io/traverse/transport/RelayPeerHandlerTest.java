@@ -49,8 +49,8 @@ class RelayPeerHandlerTest {
 
     private void start(TransportProtocol protocol) {
         fixture = new RelayFixture(protocol);
-        relay = fixture.relaySocket(new RelayFixture.FlushCounter(), new RelayPeerHandler(fixture.session, fixture.clock,
-                fixture.metrics));
+        relay = fixture.relaySocket(new RelayFixture.FlushCounter(), new RelayPeerHandler(
+                new PeerToClient(fixture.session, fixture.clock, fixture.metrics)));
     }
 
     @AfterEach
