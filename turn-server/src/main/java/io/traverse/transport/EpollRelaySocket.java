@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *       queued in user space.</li>
  * </ul>
  *
- * Created, used and closed on its event loop only.
+ * Created and used on its event loop only; {@link #close()} from another thread hands the close to the loop.
  */
 final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
     private static final Logger LOG = LoggerFactory.getLogger(EpollRelaySocket.class);
@@ -59,6 +60,7 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
     private static final int IPV6_V6ONLY = 26;
     private static final int PMTUDISC_DO = 2;
 
+    private final EventLoop loop;
     private final RelayFd socket;
     private final int port;
     private final boolean ipv6;
@@ -74,7 +76,8 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
     private int[] pendingLength;
     private InetSocketAddress[] pendingPeer;
 
-    private EpollRelaySocket(RelayFd socket, int port, boolean ipv6, TraverseMetrics metrics) {
+    private EpollRelaySocket(EventLoop loop, RelayFd socket, int port, boolean ipv6, TraverseMetrics metrics) {
+        this.loop = loop;
         this.socket = socket;
         this.port = port;
         this.ipv6 = ipv6;
@@ -103,7 +106,7 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
             return loop.newFailedFuture(e);
         }
         int port = address.getPort() != 0 ? address.getPort() : fd.localAddress().getPort();
-        EpollRelaySocket relay = new EpollRelaySocket(fd, port, ipv6, metrics);
+        EpollRelaySocket relay = new EpollRelaySocket(loop, fd, port, ipv6, metrics);
         Promise<RelayEndpoint> promise = loop.newPromise();
         ((IoEventLoop) loop).register(relay).addListener((Future<IoRegistration> f) -> {
             if (!f.isSuccess()) {
@@ -303,8 +306,20 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
         pending = 0;
     }
 
+    /**
+     * Closes the socket on its loop: called from another thread (an allocation deleted through the admin API, say),
+     * the close runs as a task of the loop, so the descriptor never closes under a read or a send of the loop.
+     */
     @Override
     public void close() {
+        if (!loop.inEventLoop()) {
+            try {
+                loop.execute(this::close);
+            } catch (RejectedExecutionException stopped) {
+                // the loop has shut down, and its shutdown closed every handle registered with it
+            }
+            return;
+        }
         if (closed) {
             return;
         }

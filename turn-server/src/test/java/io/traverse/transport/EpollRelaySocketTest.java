@@ -219,6 +219,17 @@ class EpollRelaySocketTest {
     }
 
     @Test
+    void closeFromAnotherThreadRunsOnTheLoop() throws Exception {
+        claim(false);
+        relay.close(); // the test thread, as an admin-API deletion would
+        onLoop(() -> null); // the close task ran before this one
+        assertFalse(relay.isOpen());
+        try (DatagramSocket again = new DatagramSocket(new InetSocketAddress(LOOPBACK, relay.port()))) {
+            assertEquals(relay.port(), again.getLocalPort(), "the descriptor is closed: the port can be bound again");
+        }
+    }
+
+    @Test
     void aPortInUseFailsTheOpenWithEaddrinuse() throws Exception {
         ExecutionException failure = assertThrows(ExecutionException.class, () -> onLoop(() ->
                 EpollRelaySocket.open(loop, new InetSocketAddress(LOOPBACK, relay.port()), 1 << 20, metrics))
