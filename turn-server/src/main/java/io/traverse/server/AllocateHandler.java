@@ -593,26 +593,15 @@ final class AllocateHandler {
         /** Binds; on failure {@code failed} learns whether the port was in use (EADDRINUSE) or something else. */
         private void bind(RelayFamily family, int port, Runnable next, Consumer<Boolean> failed) {
             InetSocketAddress address = new InetSocketAddress(family.bind(), port);
-            Future<?> future;
-            if (session.isTcp()) {
-                ChannelFuture listening = tcpRelay.listen(session, address);
-                listening.addListener(f -> {
-                    if (f.isSuccess()) {
-                        session.relay(listening.channel(), port, family.isIpv6());
-                    }
-                });
-                future = listening;
-            } else {
-                Future<RelayEndpoint> bound = relaySockets.bind(session, address, dontFragment);
-                bound.addListener(f -> {
-                    if (f.isSuccess()) {
-                        session.relay(bound.getNow(), family.isIpv6());
-                    }
-                });
-                future = bound;
-            }
+            Future<?> future = session.isTcp() ? tcpRelay.listen(session, address)
+                    : relaySockets.bind(session, address, dontFragment);
             future.addListener(f -> {
                 if (f.isSuccess()) {
+                    if (session.isTcp()) {
+                        session.relay(((ChannelFuture) f).channel(), port, family.isIpv6());
+                    } else {
+                        session.relay((RelayEndpoint) f.getNow(), family.isIpv6());
+                    }
                     relayed(family, port);
                     next.run();
                 } else {

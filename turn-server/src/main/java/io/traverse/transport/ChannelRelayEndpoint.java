@@ -35,12 +35,8 @@ final class ChannelRelayEndpoint implements RelayEndpoint {
 
     @Override
     public void claim(RelaySession session, PeerToClient target, boolean dontFragment) {
-        RelayPeerHandler handler = new RelayPeerHandler(target);
-        if (channel.pipeline().get(PreboundRelaySockets.Unclaimed.class) != null) {
-            channel.pipeline().replace(PreboundRelaySockets.Unclaimed.class, "relay", handler);
-        } else {
-            channel.pipeline().addLast("relay", handler);
-        }
+        // Every datagram channel a relay socket is claimed from was opened with the drop-everything handler.
+        channel.pipeline().replace(PreboundRelaySockets.Unclaimed.class, "relay", new RelayPeerHandler(target));
     }
 
     @Override

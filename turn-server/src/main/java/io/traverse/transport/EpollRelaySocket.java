@@ -50,7 +50,7 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
     /** Headroom, the largest datagram relayed, one byte to see a larger one, and padding for a stream client. */
     private static final int READ_BUFFER = HEADROOM + Listeners.MAX_DATAGRAM + 1 + 3;
     /** Datagrams read per wake-up at most; more wait for the next round of the loop. */
-    static final int READS_PER_WAKE = Integer.getInteger("traverse.relay.reads-per-wake", 1);
+    static final int READS_PER_WAKE = 1;
     /** Sends queued before a flush at most; past it the queue is sent at once. */
     private static final int MAX_PENDING = 64;
     private static final int IPPROTO_IP = 0;
