@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.traverse.cluster.ClusterQuota;
 import io.traverse.cluster.LoadReports;
 import io.traverse.metrics.TraverseMetrics;
@@ -22,6 +21,7 @@ import io.traverse.stun.attr.XorMappedAddress;
 import io.traverse.stun.attr.XorRelayedAddress;
 import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.transport.ClientLink;
+import io.traverse.transport.LoopSweep;
 import io.traverse.transport.RelayEndpoint;
 import io.traverse.transport.RelaySession;
 import io.traverse.transport.RelaySockets;
@@ -85,6 +85,8 @@ final class AllocateHandler {
      * the map is shared by all loops.
      */
     private final Map<FiveTuple, Pending> pending = new ConcurrentHashMap<>();
+    /** One sweep of all allocations per event loop. */
+    private final Map<io.netty.util.concurrent.EventExecutor, LoopSweep> sweeps = new ConcurrentHashMap<>();
     /**
      * Quota slots held by EVEN-PORT R=1 reservations, by token: a reserved port counts against its user's quota
      * until it is claimed or the reservation lapses. Bounded by the quotas themselves.
@@ -321,7 +323,7 @@ final class AllocateHandler {
         CompletableFuture<Void> released = slot == null ? CompletableFuture.completedFuture(null)
                 : clusterQuota.release(slot);
         RelayHandle session = allocation.relayHandle();
-        bandwidth.release(allocation.traffic().limitBytesPerSecond());
+        bandwidth.release(allocation.limitBytesPerSecond());
         if (session instanceof RelaySession relay && !relay.isTcp() && relay.inLoop()) {
             // The allocation is gone from here on (out of the registry, its state dropped: the relay socket's handler
             // drops whatever still arrives). Its socket closes, its port goes back to the range and the pool is topped
@@ -586,8 +588,10 @@ final class AllocateHandler {
 
         /** This allocation's relay socket of {@code family} is bound at {@code port}. */
         private void relayed(RelayFamily family, int port) {
-            relays.add(new InetSocketAddress[] {new InetSocketAddress(family.bind(), port),
-                    new InetSocketAddress(family.advertised(), port)});
+            InetSocketAddress bound = new InetSocketAddress(family.bind(), port);
+            // one address object when none is advertised apart from the bound one (no 1:1 NAT), the usual case
+            relays.add(new InetSocketAddress[] {bound, family.advertised().equals(family.bind()) ? bound
+                    : new InetSocketAddress(family.advertised(), port)});
         }
 
         /** Binds; on failure {@code failed} learns whether the port was in use (EADDRINUSE) or something else. */
@@ -655,7 +659,9 @@ final class AllocateHandler {
                 fail(ErrorCode.INSUFFICIENT_CAPACITY);
                 return;
             }
-            allocation.traffic().limit(rate, Bandwidth.burstFor(rate), now);
+            if (rate > 0) {
+                allocation.traffic().limit(rate, Bandwidth.burstFor(rate), now);
+            }
             session.allocation(allocation);
             if (registry.register(permit, allocation) != AllocationRegistry.RegisterResult.REGISTERED) {
                 // Another Allocate on the same 5-tuple won the race (only possible across retransmissions).
@@ -699,7 +705,8 @@ final class AllocateHandler {
             replay(encoded);
             allocation.allocateResponse(encoded);
             link.channel().flush();
-            session.sweep(scheduleSweep(link, allocation));
+            sweeps.computeIfAbsent(link.eventLoop(), loop -> new LoopSweep(loop,
+                    TimeUnit.SECONDS.toNanos(SWEEP_SECONDS), AllocateHandler.this::sweep)).add(session);
         }
 
         private void fail(ErrorCode code) {
@@ -745,16 +752,7 @@ final class AllocateHandler {
         }
     }
 
-    /**
-     * The periodic sweep of one allocation. Scheduled from here, not from {@link Pending}: a lambda written inside
-     * Pending would hold the Pending (the decoded request, its credentials, the relay list) for the allocation's
-     * whole life, about 1 KB of heap per idle allocation.
-     */
-    private ScheduledFuture<?> scheduleSweep(ClientLink link, Allocation allocation) {
-        return link.eventLoop().scheduleAtFixedRate(() -> sweep(allocation), SWEEP_SECONDS, SWEEP_SECONDS,
-                TimeUnit.SECONDS);
-    }
-
+    /** The periodic sweep of one allocation, run by its loop's {@link LoopSweep}. */
     private void sweep(Allocation allocation) {
         long now = clock.nanos();
         if (allocation.isExpired(now)) {

@@ -141,6 +141,6 @@ public final class Sessions {
                 TraverseServer.format(a.fiveTuple().client()), TraverseServer.format(a.fiveTuple().server()), List.copyOf(relayed),
                 Math.max(0, (now - a.createdAtNanos()) / 1_000_000_000L),
                 Math.max(0, (a.expiresAtNanos() - now) / 1_000_000_000L), a.permissionCount(), a.channelCount(),
-                a.traffic().snapshot(now));
+                a.trafficSnapshot(now));
     }
 }

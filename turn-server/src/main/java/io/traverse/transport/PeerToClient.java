@@ -1,6 +1,7 @@
 package io.traverse.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
 import io.traverse.stun.TransactionId;
@@ -35,7 +36,12 @@ final class PeerToClient {
      * an IPv6 XOR-PEER-ADDRESS is XORed with it (RFC 8489 §14.2). No generator per socket (48 bytes of every idle
      * allocation).
      */
-    private final byte[] indicationId = new byte[TransactionId.LENGTH];
+    private static final FastThreadLocal<byte[]> INDICATION_ID = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[TransactionId.LENGTH];
+        }
+    };
 
     PeerToClient(RelaySession session, TurnClock clock, TraverseMetrics metrics) {
         this.session = session;
@@ -103,9 +109,8 @@ final class PeerToClient {
             }
         } else {
             out = link.channel().alloc().directBuffer(length + 48);
-            nextIndicationId();
             try {
-                StunEncoder.encodeDataIndication(indicationId, peer, datagram, out);
+                StunEncoder.encodeDataIndication(nextIndicationId(), peer, datagram, out);
             } catch (RuntimeException e) {
                 // e.g. a datagram too large for a DATA attribute: counted, not relayed, buffer returned.
                 out.release();
@@ -123,7 +128,9 @@ final class PeerToClient {
         return true;
     }
 
-    private void nextIndicationId() {
+    /** A fresh random transaction ID in the loop's scratch array (the encoder copies it into the frame). */
+    private static byte[] nextIndicationId() {
+        byte[] indicationId = INDICATION_ID.get();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long high = random.nextLong();
         int low = random.nextInt();
@@ -133,6 +140,7 @@ final class PeerToClient {
         for (int k = 0; k < 4; k++) {
             indicationId[8 + k] = (byte) (low >>> (24 - 8 * k));
         }
+        return indicationId;
     }
 
     /** The end of a read batch: the client is flushed when anything was written to it. */

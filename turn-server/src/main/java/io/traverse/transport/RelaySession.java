@@ -2,7 +2,6 @@ package io.traverse.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.traverse.turn.Allocation;
 import io.traverse.turn.RelayHandle;
 import java.net.Inet6Address;
@@ -19,7 +18,9 @@ public final class RelaySession implements RelayHandle {
     private Allocation allocation;
     private RelayEndpoint relay4;
     private RelayEndpoint relay6;
-    private ScheduledFuture<?> sweep;
+    /** The loop's sweep that has this session, and its slot there (-1: none). */
+    LoopSweep sweeper;
+    int sweepSlot = -1;
     /** RFC 6062 peer connections; created on the first, so a UDP allocation carries no empty set. */
     private java.util.Set<Channel> owned;
     private boolean closed;
@@ -74,10 +75,6 @@ public final class RelaySession implements RelayHandle {
     public int port(boolean ipv6) {
         RelayEndpoint relay = ipv6 ? relay6 : relay4;
         return relay == null ? -1 : relay.port();
-    }
-
-    public void sweep(ScheduledFuture<?> sweep) {
-        this.sweep = sweep;
     }
 
     /**
@@ -138,8 +135,13 @@ public final class RelaySession implements RelayHandle {
                 channel.close();
             }
         }
-        if (sweep != null) {
-            sweep.cancel(false);
+        LoopSweep s = sweeper;
+        if (s != null) {
+            if (link.eventLoop().inEventLoop()) {
+                s.remove(this);
+            } else {
+                link.eventLoop().execute(() -> s.remove(this));
+            }
         }
         if (relay4 != null) {
             relay4.close();

@@ -6,10 +6,12 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -51,6 +53,7 @@ public final class Allocation {
     public static final long ALLOCATE_RESPONSE_KEPT_NANOS = 40_000_000_000L;
 
     private static final AtomicLong IDS = new AtomicLong();
+    private static final Map<InetAddress, Permission> NO_PERMISSIONS = Collections.emptyMap();
 
     private final long id;
     private final FiveTuple fiveTuple;
@@ -60,15 +63,15 @@ public final class Allocation {
     private final byte[] key;
     private final List<InetSocketAddress> relayAddresses;
     private final List<InetSocketAddress> advertisedRelayAddresses;
-    private final byte[] transactionId;
+    /** The Allocate's 12-byte transaction id, held as numbers (an array would cost 32 B more per allocation). */
+    private final long transactionIdHigh;
+    private final int transactionIdLow;
     private final Lifetimes lifetimes;
     private final int maxPermissions;
     private final int maxChannels;
     private final int maxChannelNumber;
     private final long createdAtNanos;
-    private final long permissionNanos;
-    private final long channelNanos;
-    private final long channelReuseNanos;
+    private static final long CHANNEL_REUSE_NANOS = Lifetimes.CHANNEL_REUSE_DELAY.toNanos();
 
     /** Set by {@link AllocationRegistry#register} before the allocation is published. */
     AllocationListener listener = AllocationListener.NOOP;
@@ -82,10 +85,16 @@ public final class Allocation {
     private boolean deleted;
     private boolean closed;
 
-    private final HashMap<InetAddress, Permission> permissions = new HashMap<>();
-    private final ChannelTable channels = new ChannelTable();
+    /**
+     * Permissions by peer IP; the shared empty map until the first one is installed (an idle allocation, or one whose
+     * client never relays, holds no map). Only {@link #installPermission} puts.
+     */
+    private Map<InetAddress, Permission> permissions = NO_PERMISSIONS;
+    /** Channel bindings; the shared empty table until the first bind (only {@link #bindChannel} puts). */
+    private ChannelTable channels = ChannelTable.EMPTY;
     private int liveChannels;
-    private final RelayTraffic traffic = new RelayTraffic();
+    /** Created with the first relayed packet or a bandwidth limit: most idle allocations never need it (168 B). */
+    private RelayTraffic traffic;
 
     /** A permission; mutable so a refresh does not allocate. */
     private static final class Permission {
@@ -106,8 +115,9 @@ public final class Allocation {
         this.realm = b.realm;
         this.key = b.key.clone();
         this.relayAddresses = List.copyOf(b.relays);
-        this.advertisedRelayAddresses = List.copyOf(b.advertised);
-        this.transactionId = b.transactionId.clone();
+        this.advertisedRelayAddresses = b.advertised.equals(b.relays) ? relayAddresses : List.copyOf(b.advertised);
+        this.transactionIdHigh = bytesToLong(b.transactionId, 0, 8);
+        this.transactionIdLow = (int) bytesToLong(b.transactionId, 8, 4);
         this.lifetimes = b.lifetimes;
         this.maxPermissions = b.maxPermissions;
         this.maxChannels = b.maxChannels;
@@ -115,9 +125,6 @@ public final class Allocation {
         this.allocateResponse = b.allocateResponse;
         this.relayHandle = b.relayHandle;
         this.createdAtNanos = nowNanos;
-        this.permissionNanos = lifetimes.permission().toNanos();
-        this.channelNanos = lifetimes.channel().toNanos();
-        this.channelReuseNanos = Lifetimes.CHANNEL_REUSE_DELAY.toNanos();
         this.lifetimeSeconds = lifetimes.allocateLifetimeSeconds(b.requestedLifetime);
         this.expiresAtNanos = nowNanos + lifetimeSeconds * 1_000_000_000L;
     }
@@ -210,12 +217,28 @@ public final class Allocation {
      * 437 (RFC 8656 §7.2, RFC 8489 §6.3.1).
      */
     public boolean isAllocateTransaction(byte[] txId) {
-        return txId != null && Arrays.equals(transactionId, txId);
+        return txId != null && txId.length == 12 && bytesToLong(txId, 0, 8) == transactionIdHigh
+                && (int) bytesToLong(txId, 8, 4) == transactionIdLow;
     }
 
     /** The Allocate transaction id (a copy). */
     public byte[] transactionId() {
-        return transactionId.clone();
+        byte[] id = new byte[12];
+        for (int k = 0; k < 8; k++) {
+            id[k] = (byte) (transactionIdHigh >>> (56 - 8 * k));
+        }
+        for (int k = 0; k < 4; k++) {
+            id[8 + k] = (byte) (transactionIdLow >>> (24 - 8 * k));
+        }
+        return id;
+    }
+
+    private static long bytesToLong(byte[] b, int from, int length) {
+        long v = 0;
+        for (int k = from; k < from + length; k++) {
+            v = v << 8 | (b[k] & 0xff);
+        }
+        return v;
     }
 
     /**
@@ -238,7 +261,22 @@ public final class Allocation {
 
     /** What this allocation relayed, and its bandwidth limit; use on the allocation's loop only. */
     public RelayTraffic traffic() {
-        return traffic;
+        RelayTraffic t = traffic;
+        if (t == null) {
+            t = new RelayTraffic();
+            traffic = t;
+        }
+        return t;
+    }
+
+    /** What this allocation relayed so far (zeros before its first packet); does not create the counters. */
+    public RelayTraffic.Snapshot trafficSnapshot(long nowNanos) {
+        return traffic == null ? RelayTraffic.Snapshot.NONE : traffic.snapshot(nowNanos);
+    }
+
+    /** The allocation's bandwidth limit in bytes per second, 0 when it has none. */
+    public long limitBytesPerSecond() {
+        return traffic == null ? 0 : traffic.limitBytesPerSecond();
     }
 
     // ---------------------------------------------------------------- lifetime
@@ -302,7 +340,7 @@ public final class Allocation {
         Permission p = permissions.get(peer);
         if (p != null) {
             if (p.expiresAtNanos - nowNanos > 0) {
-                p.expiresAtNanos = nowNanos + permissionNanos;
+                p.expiresAtNanos = nowNanos + lifetimes.permissionNanos();
                 listener.permissionInstalled(this, p.peer, true);
                 return true;
             }
@@ -312,7 +350,10 @@ public final class Allocation {
         if (!hasRoomForPermission(nowNanos)) {
             return false;
         }
-        permissions.put(peer, new Permission(peer, nowNanos + permissionNanos));
+        if (permissions == NO_PERMISSIONS) {
+            permissions = new HashMap<>();
+        }
+        permissions.put(peer, new Permission(peer, nowNanos + lifetimes.permissionNanos()));
         listener.permissionInstalled(this, peer, false);
         return true;
     }
@@ -458,13 +499,16 @@ public final class Allocation {
         boolean refreshed;
         if (byNumber != null) {
             refreshed = byNumber.expiresAtNanos - nowNanos > 0;
-            byNumber.expiresAtNanos = nowNanos + channelNanos;
+            byNumber.expiresAtNanos = nowNanos + lifetimes.channelNanos();
             if (!refreshed) {
                 byNumber.expiredReported = false; // revived within its reuse delay
                 liveChannels++;
             }
         } else {
-            channels.put(new ChannelTable.Binding(number, peer, nowNanos + channelNanos));
+            if (channels == ChannelTable.EMPTY) {
+                channels = new ChannelTable();
+            }
+            channels.put(new ChannelTable.Binding(number, peer, nowNanos + lifetimes.channelNanos()));
             liveChannels++;
             refreshed = false;
         }
@@ -533,7 +577,7 @@ public final class Allocation {
             liveChannels--;
             listener.channelExpired(this, b.number, b.peer);
         }
-        if (nowNanos - (b.expiresAtNanos + channelReuseNanos) >= 0) {
+        if (nowNanos - (b.expiresAtNanos + CHANNEL_REUSE_NANOS) >= 0) {
             channels.remove(b);
             return null;
         }
@@ -565,7 +609,7 @@ public final class Allocation {
                 n++;
                 listener.channelExpired(this, b.number, b.peer);
             }
-            if (nowNanos - (b.expiresAtNanos + channelReuseNanos) >= 0) {
+            if (nowNanos - (b.expiresAtNanos + CHANNEL_REUSE_NANOS) >= 0) {
                 it.remove();
                 n++;
             }
@@ -576,8 +620,8 @@ public final class Allocation {
     /** Called by the registry after {@link AllocationListener#deleted}: drops all state. */
     void close() {
         closed = true;
-        permissions.clear();
-        channels.clear();
+        permissions = NO_PERMISSIONS;
+        channels = ChannelTable.EMPTY;
         liveChannels = 0;
     }
 

@@ -1,6 +1,6 @@
 package io.traverse.turn;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A quota slot taken by {@link AllocationRegistry#reserve}: one unit of the server-wide limit, one
@@ -26,7 +26,10 @@ public final class AllocationPermit implements AutoCloseable {
     private final String username;
     /** The per-source key the slot also counts against, or {@code null}. */
     private final Object source;
-    private final AtomicInteger state = new AtomicInteger(HELD);
+    private static final AtomicIntegerFieldUpdater<AllocationPermit> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(AllocationPermit.class, "state");
+    /** HELD, OWNED_BY_ALLOCATION or RELEASED; a field with an updater, not an AtomicInteger: 16 B less per allocation. */
+    private volatile int state = HELD;
 
     AllocationPermit(AllocationRegistry registry, String username, Object source) {
         this.registry = registry;
@@ -41,7 +44,7 @@ public final class AllocationPermit implements AutoCloseable {
 
     /** True until the slot is registered or released. */
     public boolean isHeld() {
-        return state.get() == HELD;
+        return state == HELD;
     }
 
     AllocationRegistry registry() {
@@ -50,17 +53,17 @@ public final class AllocationPermit implements AutoCloseable {
 
     /** HELD → OWNED; false when no longer held. */
     boolean transferToAllocation() {
-        return state.compareAndSet(HELD, OWNED_BY_ALLOCATION);
+        return STATE.compareAndSet(this, HELD, OWNED_BY_ALLOCATION);
     }
 
     /** OWNED → HELD, when registration failed after the transfer. */
     void revertTransfer() {
-        state.compareAndSet(OWNED_BY_ALLOCATION, HELD);
+        STATE.compareAndSet(this, OWNED_BY_ALLOCATION, HELD);
     }
 
     /** OWNED → RELEASED, freeing the slot; false when already released. */
     boolean releaseFromAllocation() {
-        if (state.compareAndSet(OWNED_BY_ALLOCATION, RELEASED)) {
+        if (STATE.compareAndSet(this, OWNED_BY_ALLOCATION, RELEASED)) {
             registry.releaseSlot(username, source);
             return true;
         }
@@ -70,14 +73,14 @@ public final class AllocationPermit implements AutoCloseable {
     /** Frees the slot unless it was registered; idempotent. */
     @Override
     public void close() {
-        if (state.compareAndSet(HELD, RELEASED)) {
+        if (STATE.compareAndSet(this, HELD, RELEASED)) {
             registry.releaseSlot(username, source);
         }
     }
 
     @Override
     public String toString() {
-        String s = switch (state.get()) {
+        String s = switch (state) {
             case HELD -> "held";
             case OWNED_BY_ALLOCATION -> "registered";
             default -> "released";

@@ -2,6 +2,7 @@ package io.traverse.turn;
 
 import io.traverse.stun.codec.ChannelData;
 import java.net.InetSocketAddress;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 
@@ -35,8 +36,12 @@ final class ChannelTable {
         }
     }
 
+    /** The table of an allocation with no binding yet, shared; never written (callers replace it before a put). */
+    static final ChannelTable EMPTY = new ChannelTable();
+
     private Binding[][] pages;
-    private final HashMap<InetSocketAddress, Binding> byPeer = new HashMap<>();
+    /** Created with the first binding: most allocations never bind a channel (~50 B each while idle). */
+    private HashMap<InetSocketAddress, Binding> byPeer;
 
     static boolean isValidNumber(int number) {
         return number >= MIN_CHANNEL && number <= MAX_CHANNEL;
@@ -52,10 +57,13 @@ final class ChannelTable {
     }
 
     Binding byPeer(InetSocketAddress peer) {
-        return byPeer.get(peer);
+        return byPeer == null ? null : byPeer.get(peer);
     }
 
     void put(Binding b) {
+        if (this == EMPTY) {
+            throw new IllegalStateException("the shared empty channel table is never written");
+        }
         if (pages == null) {
             pages = new Binding[(MAX_CHANNEL - MIN_CHANNEL + 1) >>> 6][];
         }
@@ -66,11 +74,16 @@ final class ChannelTable {
             pages[i >>> 6] = page;
         }
         page[i & 63] = b;
+        if (byPeer == null) {
+            byPeer = new HashMap<>();
+        }
         byPeer.put(b.peer, b);
     }
 
     void remove(Binding b) {
-        byPeer.remove(b.peer, b);
+        if (byPeer != null) {
+            byPeer.remove(b.peer, b);
+        }
         clearNumber(b);
     }
 
@@ -84,11 +97,14 @@ final class ChannelTable {
 
     /** Bindings in the table (live or in their reuse delay). */
     int size() {
-        return byPeer.size();
+        return byPeer == null ? 0 : byPeer.size();
     }
 
     /** Iterates all bindings; {@link Iterator#remove()} removes from both indexes. */
     Iterator<Binding> iterator() {
+        if (byPeer == null) {
+            return Collections.emptyIterator();
+        }
         Iterator<Binding> it = byPeer.values().iterator();
         return new Iterator<>() {
             private Binding last;
@@ -113,7 +129,7 @@ final class ChannelTable {
     }
 
     void clear() {
-        byPeer.clear();
+        byPeer = null;
         pages = null;
     }
 }

@@ -47,6 +47,16 @@ public record Lifetimes(Duration allocationDefault, Duration allocationMax, Dura
         }
     }
 
+    /** The permission lifetime in nanoseconds. */
+    public long permissionNanos() {
+        return permission.toNanos();
+    }
+
+    /** The channel binding lifetime in nanoseconds. */
+    public long channelNanos() {
+        return channel.toNanos();
+    }
+
     /** 600 s default / 3600 s maximum allocation, 300 s permission, 600 s channel. */
     public static Lifetimes defaults() {
         return DEFAULTS;

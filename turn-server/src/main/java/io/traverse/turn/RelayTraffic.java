@@ -105,5 +105,8 @@ public final class RelayTraffic {
 
     /** The counters at one moment; rates in bits per second over the last one-second window. */
     public record Snapshot(long bytesToPeer, long packetsToPeer, long droppedToPeer, long bitsPerSecondToPeer,
-            long bytesToClient, long packetsToClient, long droppedToClient, long bitsPerSecondToClient) {}
+            long bytesToClient, long packetsToClient, long droppedToClient, long bitsPerSecondToClient) {
+        /** Nothing relayed yet. */
+        public static final Snapshot NONE = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0);
+    }
 }
