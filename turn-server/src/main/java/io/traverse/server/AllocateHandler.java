@@ -271,7 +271,10 @@ final class AllocateHandler {
     private void allocate(DecodedMessage decoded, ClientLink link, Authenticator.Authenticated auth,
             AllocateDecision.Plan plan) {
         Object source = perSourceQuota ? IpAddresses.sourceKey(link.fiveTuple().client().getAddress()) : null;
-        AllocateAdmission admission = AllocateAdmission.admit(plan, families, registry, auth.quotaKey(), source,
+        // A TURN REST user id is cut out of each request's username: one shared copy serves all of the user's
+        // allocations and their permits (~50 B each), instead of one per allocation.
+        String quotaKey = auth.quotaKey() == auth.username() ? auth.quotaKey() : auth.quotaKey().intern();
+        AllocateAdmission admission = AllocateAdmission.admit(plan, families, registry, quotaKey, source,
                 this::releaseReservationSlot);
         if (admission instanceof AllocateAdmission.Refused refused) {
             // A claimed token's port went back to the pool: the socket that held it closes too.
@@ -640,7 +643,7 @@ final class AllocateHandler {
             StunMessage request = decoded.message();
             long now = clock.nanos();
             Allocation.Builder builder = Allocation.builder(link.fiveTuple(), auth.username())
-                    .quotaKey(auth.quotaKey())
+                    .quotaKey(permit.username())
                     .maxChannels(maxChannels)
                     .legacyChannelNumbers(legacyChannelNumbers)
                     .realm(auth.realm())

@@ -70,11 +70,25 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
     private ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
     private boolean closed;
     private boolean dirty;
-    private int pending;
-    private ByteBuf[] pendingData;
-    private int[] pendingIndex;
-    private int[] pendingLength;
-    private InetSocketAddress[] pendingPeer;
+    /** Datagrams waiting for {@link #flush}; created with the first send (an idle socket has none). */
+    private Pending pending;
+
+    /** The datagrams of one read batch of the listener, sent at its end. */
+    private static final class Pending {
+        int count;
+        ByteBuf[] data = new ByteBuf[4];
+        int[] index = new int[4];
+        int[] length = new int[4];
+        InetSocketAddress[] peer = new InetSocketAddress[4];
+
+        void grow() {
+            int size = count * 2;
+            data = Arrays.copyOf(data, size);
+            index = Arrays.copyOf(index, size);
+            length = Arrays.copyOf(length, size);
+            peer = Arrays.copyOf(peer, size);
+        }
+    }
 
     private EpollRelaySocket(EventLoop loop, RelayFd socket, int port, boolean ipv6, TraverseMetrics metrics) {
         this.loop = loop;
@@ -240,33 +254,29 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
             metrics.dropped(DropReason.NO_ALLOCATION);
             return false;
         }
-        if (pendingData == null) {
-            pendingData = new ByteBuf[4];
-            pendingIndex = new int[4];
-            pendingLength = new int[4];
-            pendingPeer = new InetSocketAddress[4];
-        } else if (pending == pendingData.length) {
-            if (pending >= MAX_PENDING) {
+        Pending p = pending;
+        if (p == null) {
+            p = new Pending();
+            pending = p;
+        } else if (p.count == p.data.length) {
+            if (p.count >= MAX_PENDING) {
                 sendPending();
             } else {
-                int size = pending * 2;
-                pendingData = Arrays.copyOf(pendingData, size);
-                pendingIndex = Arrays.copyOf(pendingIndex, size);
-                pendingLength = Arrays.copyOf(pendingLength, size);
-                pendingPeer = Arrays.copyOf(pendingPeer, size);
+                p.grow();
             }
         }
+        int i = p.count;
         if (data.hasMemoryAddress() || data.isDirect()) {
-            pendingData[pending] = data.retain();
+            p.data[i] = data.retain();
         } else {
             // A frame in a heap buffer (DTLS decrypts into byte arrays): sendto needs native memory.
-            pendingData[pending] = alloc.directBuffer(length).writeBytes(data, index, length);
+            p.data[i] = alloc.directBuffer(length).writeBytes(data, index, length);
             index = 0;
         }
-        pendingIndex[pending] = index;
-        pendingLength[pending] = length;
-        pendingPeer[pending] = peer;
-        pending++;
+        p.index[i] = index;
+        p.length[i] = length;
+        p.peer[i] = peer;
+        p.count = i + 1;
         boolean first = !dirty;
         dirty = true;
         return first;
@@ -279,14 +289,18 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
     }
 
     private void sendPending() {
-        for (int i = 0; i < pending; i++) {
-            ByteBuf data = pendingData[i];
-            InetSocketAddress peer = pendingPeer[i];
-            pendingData[i] = null;
-            pendingPeer[i] = null;
+        Pending p = pending;
+        if (p == null) {
+            return;
+        }
+        for (int i = 0; i < p.count; i++) {
+            ByteBuf data = p.data[i];
+            InetSocketAddress peer = p.peer[i];
+            p.data[i] = null;
+            p.peer[i] = null;
             try {
-                int index = pendingIndex[i];
-                int end = index + pendingLength[i];
+                int index = p.index[i];
+                int end = index + p.length[i];
                 int sent = data.hasMemoryAddress()
                         ? socket.sendToAddress(data.memoryAddress(), index, end, peer.getAddress(), peer.getPort())
                         : socket.sendTo(data.internalNioBuffer(0, data.capacity()), index, end, peer.getAddress(),
@@ -303,7 +317,7 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
                 data.release();
             }
         }
-        pending = 0;
+        p.count = 0;
     }
 
     /**
@@ -324,12 +338,13 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
             return;
         }
         closed = true;
-        for (int i = 0; i < pending; i++) {
-            pendingData[i].release();
-            pendingData[i] = null;
-            pendingPeer[i] = null;
+        Pending p = pending;
+        if (p != null) {
+            for (int i = 0; i < p.count; i++) {
+                p.data[i].release();
+            }
+            pending = null;
         }
-        pending = 0;
         // Closing the descriptor takes it out of the epoll set; cancelling then only forgets the registration.
         closeQuietly(socket);
         if (registration != null) {

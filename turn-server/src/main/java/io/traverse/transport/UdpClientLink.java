@@ -10,13 +10,13 @@ import java.net.InetSocketAddress;
 final class UdpClientLink implements ClientLink {
     private final Channel channel;
     private final RoundFlush roundFlush;
-    private final InetSocketAddress client;
     private final FiveTuple fiveTuple;
 
+    /** {@code client} is {@code fiveTuple}'s client address (kept once, in the 5-tuple). */
     UdpClientLink(Channel channel, RoundFlush roundFlush, InetSocketAddress client, FiveTuple fiveTuple) {
+        assert client.equals(fiveTuple.client());
         this.channel = channel;
         this.roundFlush = roundFlush;
-        this.client = client;
         this.fiveTuple = fiveTuple;
     }
 
@@ -32,7 +32,7 @@ final class UdpClientLink implements ClientLink {
 
     @Override
     public void write(ByteBuf buf) {
-        channel.write(new DatagramPacket(buf, client), channel.voidPromise());
+        channel.write(new DatagramPacket(buf, fiveTuple.client()), channel.voidPromise());
     }
 
     /** The listener socket is flushed after the loop's round, so datagrams for many clients leave together. */

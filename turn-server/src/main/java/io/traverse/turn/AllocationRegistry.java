@@ -37,7 +37,6 @@ public final class AllocationRegistry {
         ALLOCATION_MISMATCH
     }
 
-    private static final Allocation[] NONE = new Allocation[0];
 
     private final int maxAllocations;
     private final int maxAllocationsPerUser;
@@ -49,7 +48,11 @@ public final class AllocationRegistry {
     private final ConcurrentHashMap<Object, Integer> perSource = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<FiveTuple, Allocation> byTuple = new ConcurrentHashMap<>();
     /** Secondary index for allocation-free lookups on the hot path; arrays are copy-on-write. */
-    private final ConcurrentHashMap<InetSocketAddress, Allocation[]> byClient = new ConcurrentHashMap<>();
+    /**
+     * Allocations by client address, for per-packet lookups: the one {@link Allocation} of the address (the usual
+     * case, no array: 24 B less per allocation) or an {@code Allocation[]} when several transports share it.
+     */
+    private final ConcurrentHashMap<InetSocketAddress, Object> byClient = new ConcurrentHashMap<>();
 
     /**
      * @param maxAllocations        server-wide limit, {@code >= 0} ({@link Integer#MAX_VALUE}: none)
@@ -176,8 +179,11 @@ public final class AllocationRegistry {
             permit.revertTransfer();
             return RegisterResult.ALLOCATION_MISMATCH;
         }
-        byClient.compute(allocation.fiveTuple().client(), (client, arr) -> {
-            Allocation[] a = arr == null ? NONE : arr;
+        byClient.compute(allocation.fiveTuple().client(), (client, old) -> {
+            if (old == null) {
+                return allocation;
+            }
+            Allocation[] a = old instanceof Allocation one ? new Allocation[] {one} : (Allocation[]) old;
             Allocation[] b = Arrays.copyOf(a, a.length + 1);
             b[a.length] = allocation;
             return b;
@@ -198,7 +204,11 @@ public final class AllocationRegistry {
         if (!byTuple.remove(allocation.fiveTuple(), allocation)) {
             return false;
         }
-        byClient.computeIfPresent(allocation.fiveTuple().client(), (client, arr) -> {
+        byClient.computeIfPresent(allocation.fiveTuple().client(), (client, old) -> {
+            if (old instanceof Allocation one) {
+                return one == allocation ? null : one;
+            }
+            Allocation[] arr = (Allocation[]) old;
             int n = 0;
             Allocation[] b = new Allocation[arr.length];
             for (Allocation a : arr) {
@@ -206,7 +216,7 @@ public final class AllocationRegistry {
                     b[n++] = a;
                 }
             }
-            return n == 0 ? null : Arrays.copyOf(b, n);
+            return n == 0 ? null : n == 1 ? b[0] : Arrays.copyOf(b, n);
         });
         try {
             allocation.permit.releaseFromAllocation();
@@ -224,11 +234,14 @@ public final class AllocationRegistry {
 
     /** The allocation on this 5-tuple, or {@code null}; allocation-free, for per-packet lookups. */
     public Allocation find(TransportProtocol protocol, InetSocketAddress client, InetSocketAddress server) {
-        Allocation[] arr = byClient.get(client);
-        if (arr == null) {
+        Object found = byClient.get(client);
+        if (found instanceof Allocation one) {
+            return one.fiveTuple().matches(protocol, client, server) ? one : null;
+        }
+        if (found == null) {
             return null;
         }
-        for (Allocation a : arr) {
+        for (Allocation a : (Allocation[]) found) {
             if (a.fiveTuple().matches(protocol, client, server)) {
                 return a;
             }
