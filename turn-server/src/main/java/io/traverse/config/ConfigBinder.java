@@ -58,8 +58,9 @@ final class ConfigBinder {
         String software = b.value(m, "software", d.software(), true, b::text);
         int eventLoops = b.value(m, "event-loops", d.eventLoops(), false, b::integer);
         IoMode io = b.value(m, "io", d.io(), false, b.enumOf(IoMode.class));
+        int spinMicros = b.value(m, "spin-micros", d.spinMicros(), false, b::integer);
         m.finish();
-        return b.construct("server", () -> new ServerConfig(realm, software, eventLoops, io), d);
+        return b.construct("server", () -> new ServerConfig(realm, software, eventLoops, io, spinMicros), d);
     }
 
     private ListenerConfig listener(String path, YamlNode node) {

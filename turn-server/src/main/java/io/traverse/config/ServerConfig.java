@@ -10,11 +10,23 @@ package io.traverse.config;
  *                   empty string is normalised to {@code null}; fewer than 128 characters
  * @param eventLoops number of event loops; 0 means one per available processor, else 1..1024
  * @param io         transport implementation
+ * @param spinMicros microseconds an event loop keeps polling its sockets (without blocking) after its work runs out,
+ *                   before it sleeps in the kernel; 0 sleeps at once. A request that arrives within that time is
+ *                   handled without the loop being put to sleep and woken again, 0..1000
  */
-public record ServerConfig(String realm, String software, int eventLoops, IoMode io) {
+public record ServerConfig(String realm, String software, int eventLoops, IoMode io, int spinMicros) {
 
     /** Largest accepted {@code event-loops}. */
     public static final int MAX_EVENT_LOOPS = 1024;
+    /** Default {@code spin-micros}: see docs/configuration.md and docs/benchmarks.md (session 8). */
+    public static final int DEFAULT_SPIN_MICROS = 30;
+    /** Largest accepted {@code spin-micros}. */
+    public static final int MAX_SPIN_MICROS = 1000;
+
+    /** With the default {@code spin-micros}. */
+    public ServerConfig(String realm, String software, int eventLoops, IoMode io) {
+        this(realm, software, eventLoops, io, DEFAULT_SPIN_MICROS);
+    }
 
     public ServerConfig {
         Validator v = new Validator();
@@ -33,12 +45,13 @@ public record ServerConfig(String realm, String software, int eventLoops, IoMode
         }
         v.range("event-loops", eventLoops, 0, MAX_EVENT_LOOPS);
         v.notNull("io", io);
+        v.range("spin-micros", spinMicros, 0, MAX_SPIN_MICROS);
         v.done();
     }
 
-    /** realm {@code traverse.local}, software {@code Traverse}, one loop per processor, io auto. */
+    /** realm {@code traverse.local}, software {@code Traverse}, one loop per processor, io auto, 30 µs spin. */
     public static ServerConfig defaults() {
-        return new ServerConfig("traverse.local", "Traverse", 0, IoMode.AUTO);
+        return new ServerConfig("traverse.local", "Traverse", 0, IoMode.AUTO, DEFAULT_SPIN_MICROS);
     }
 
     /** {@link #eventLoops()}, with 0 replaced by {@link Runtime#availableProcessors()}. */

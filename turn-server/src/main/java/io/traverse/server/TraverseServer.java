@@ -85,7 +85,8 @@ public final class TraverseServer implements AutoCloseable {
                 relay.maxAllocationsPerIp() == 0 ? Integer.MAX_VALUE : relay.maxAllocationsPerIp(),
                 AllocationListener.composite(List.of(new LoggingAllocationListener(), metrics.allocationListener())));
         this.io = IoTransport.select(config.server().io().name().toLowerCase(Locale.ROOT));
-        this.group = io.newEventLoopGroup(config.server().effectiveEventLoops());
+        this.group = io.newEventLoopGroup(config.server().effectiveEventLoops(),
+                TimeUnit.MICROSECONDS.toNanos(config.server().spinMicros()));
         closer.onClose(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
                 .awaitUninterruptibly(5, TimeUnit.SECONDS));
         this.certificates = closer.add(loadCertificates(config));

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 public enum IoTransport {
     EPOLL {
         @Override
-        IoHandlerFactory handlerFactory() {
-            return EpollIoHandler.newFactory();
+        IoHandlerFactory handlerFactory(long spinNanos) {
+            return EpollIoHandler.newFactory(0, SpinThenWait.factory(spinNanos));
         }
 
         @Override
@@ -60,8 +60,9 @@ public enum IoTransport {
     },
     NIO {
         @Override
-        IoHandlerFactory handlerFactory() {
-            return NioIoHandler.newFactory();
+        IoHandlerFactory handlerFactory(long spinNanos) {
+            return NioIoHandler.newFactory(java.nio.channels.spi.SelectorProvider.provider(),
+                    SpinThenWait.factory(spinNanos));
         }
 
         @Override
@@ -94,7 +95,8 @@ public enum IoTransport {
     /** {@code SO_REUSEPORT} (epoll only). */
     public static final ChannelOption<Boolean> SO_REUSEPORT = UnixChannelOption.SO_REUSEPORT;
 
-    abstract IoHandlerFactory handlerFactory();
+    /** Loops that poll for {@code spinNanos} before they block (0: block at once, Netty's default strategy). */
+    abstract IoHandlerFactory handlerFactory(long spinNanos);
 
     /** A new unbound datagram channel of the address family of {@code bindAddress}. */
     public abstract DatagramChannel newDatagramChannel(InetAddress bindAddress);
@@ -108,9 +110,18 @@ public enum IoTransport {
     /** Whether several sockets may share a port so that the kernel spreads clients across loops. */
     public abstract boolean supportsReusePort();
 
-    /** An event loop group of {@code threads} loops named {@code traverse-io-N}. */
+    /** An event loop group of {@code threads} loops named {@code traverse-io-N} that block at once when idle. */
     public EventLoopGroup newEventLoopGroup(int threads) {
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("traverse-io", true), handlerFactory());
+        return newEventLoopGroup(threads, 0);
+    }
+
+    /**
+     * An event loop group of {@code threads} loops named {@code traverse-io-N}; each polls its sockets for
+     * {@code spinNanos} after its work runs out before it blocks ({@code server.spin-micros}).
+     */
+    public EventLoopGroup newEventLoopGroup(int threads, long spinNanos) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("traverse-io", true),
+                handlerFactory(spinNanos));
     }
 
     static SocketProtocolFamily familyOf(InetAddress address) {

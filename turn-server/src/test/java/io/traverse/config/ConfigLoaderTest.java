@@ -47,6 +47,7 @@ class ConfigLoaderTest {
         assertEquals("Traverse", d.server().software());
         assertEquals(0, d.server().eventLoops());
         assertEquals(Runtime.getRuntime().availableProcessors(), d.server().effectiveEventLoops());
+        assertEquals(30, d.server().spinMicros());
         assertEquals(List.of("udp://0.0.0.0:3478", "udp://[::]:3478", "tcp://0.0.0.0:3478", "tcp://[::]:3478"),
                 d.listeners().stream().map(ListenerConfig::uri).collect(Collectors.toList()));
         assertEquals("[0.0.0.0, ::]", d.relay().addresses().toString());
@@ -166,7 +167,7 @@ class ConfigLoaderTest {
         ConfigException e = fails(yaml);
         List<String> expected = List.of(
                 "logging.level: duplicate key (first defined on line 11) (line 12)",
-                "server.colour: unknown key; expected one of realm, software, event-loops, io (line 3)",
+                "server.colour: unknown key; expected one of realm, software, event-loops, io, spin-micros (line 3)",
                 "server.realm: must not be empty (line 2)",
                 "listeners[0]: port must be between 0 and 65535, got 70000 in \"udp://0.0.0.0:70000\" (line 4)",
                 "listeners[1]: must be an IP address literal (IPv4 or IPv6), got \"host.example\"; host names are not"
@@ -212,6 +213,12 @@ class ConfigLoaderTest {
         assertEquals("2024", c.server().realm());
         assertEquals("1.50", c.server().software());
         assertEquals(List.of("0x1F"), c.auth().restSecrets());
+    }
+
+    @Test
+    void spinMicrosIsReadAndZeroTurnsTheSpinOff() throws Exception {
+        assertEquals(0, ConfigLoader.parse("server: {spin-micros: 0}", Map.of()).server().spinMicros());
+        assertEquals(100, ConfigLoader.parse("server: {spin-micros: 100}", Map.of()).server().spinMicros());
     }
 
     @Test

@@ -75,6 +75,8 @@ class ConfigValidationTest {
                 row("server: {software: " + realm128 + "}", "server.software: must be fewer than 128 characters"),
                 row("server: {event-loops: -1}", "server.event-loops: must be between 0 and 1024, got -1"),
                 row("server: {event-loops: 1025}", "server.event-loops: must be between 0 and 1024, got 1025"),
+                row("server: {spin-micros: -1}", "server.spin-micros: must be between 0 and 1000, got -1"),
+                row("server: {spin-micros: 1001}", "server.spin-micros: must be between 0 and 1000, got 1001"),
                 row("server: {io: kqueue}", "server.io: must be one of auto, epoll, nio; got string \"kqueue\""),
                 // ---- listeners ----
                 row("listeners: []", "listeners: must contain at least one listener"),
