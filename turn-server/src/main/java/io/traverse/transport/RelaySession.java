@@ -140,7 +140,11 @@ public final class RelaySession implements RelayHandle {
             if (link.eventLoop().inEventLoop()) {
                 s.remove(this);
             } else {
-                link.eventLoop().execute(() -> s.remove(this));
+                try {
+                    link.eventLoop().execute(() -> s.remove(this));
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    // the loop has shut down, and its sweep with it
+                }
             }
         }
         if (relay4 != null) {

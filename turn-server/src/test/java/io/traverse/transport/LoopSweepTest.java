@@ -137,6 +137,19 @@ class LoopSweepTest {
     }
 
     @Test
+    void aCloseAfterTheLoopStoppedIsQuiet() throws Exception {
+        LoopSweep sweep = new LoopSweep(loop, PERIOD_NANOS, swept::add);
+        RelaySession session = session(23000);
+        onLoop(() -> {
+            sweep.add(session);
+            return null;
+        });
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        session.close(); // from this thread, the loop gone: nothing to hand the removal to, and no exception
+        assertTrue(loop.isTerminated());
+    }
+
+    @Test
     void aSweepThatEndsAllocationsStillSweepsEachOtherOnceThatPass() throws Exception {
         List<RelaySession> sessions = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
