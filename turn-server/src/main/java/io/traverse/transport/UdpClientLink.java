@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import io.traverse.turn.FiveTuple;
-import java.net.InetSocketAddress;
 
 /** A UDP client: the listener's channel plus the client's address. */
 final class UdpClientLink implements ClientLink {
@@ -12,9 +11,8 @@ final class UdpClientLink implements ClientLink {
     private final RoundFlush roundFlush;
     private final FiveTuple fiveTuple;
 
-    /** {@code client} is {@code fiveTuple}'s client address (kept once, in the 5-tuple). */
-    UdpClientLink(Channel channel, RoundFlush roundFlush, InetSocketAddress client, FiveTuple fiveTuple) {
-        assert client.equals(fiveTuple.client());
+    /** The client's address is {@code fiveTuple}'s. */
+    UdpClientLink(Channel channel, RoundFlush roundFlush, FiveTuple fiveTuple) {
         this.channel = channel;
         this.roundFlush = roundFlush;
         this.fiveTuple = fiveTuple;

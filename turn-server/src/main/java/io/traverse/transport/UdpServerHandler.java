@@ -54,7 +54,7 @@ final class UdpServerHandler extends ChannelInboundHandlerAdapter implements Cli
     /** A STUN message's link: replies go from this listener socket to the sender. */
     @Override
     public ClientLink link(InetSocketAddress client) {
-        return new UdpClientLink(channel, roundFlush, client, new FiveTuple(TransportProtocol.UDP, client, local));
+        return new UdpClientLink(channel, roundFlush, new FiveTuple(TransportProtocol.UDP, client, local));
     }
 
     @Override

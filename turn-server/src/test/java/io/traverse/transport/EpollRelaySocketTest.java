@@ -70,7 +70,7 @@ class EpollRelaySocketTest {
         InetSocketAddress clientAddress = (InetSocketAddress) client.getLocalSocketAddress();
         FiveTuple tuple = new FiveTuple(TransportProtocol.UDP, clientAddress,
                 (InetSocketAddress) listener.localAddress());
-        session = new RelaySession(new UdpClientLink(listener, new RoundFlush(listener), clientAddress, tuple), false);
+        session = new RelaySession(new UdpClientLink(listener, new RoundFlush(listener), tuple), false);
         relay = onLoop(() -> EpollRelaySocket.open(loop, new InetSocketAddress(LOOPBACK, 0), 1 << 20, metrics))
                 .get(5, TimeUnit.SECONDS);
         long now = clock.nanos();

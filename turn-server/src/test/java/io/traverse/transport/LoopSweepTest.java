@@ -58,7 +58,7 @@ class LoopSweepTest {
     private RelaySession session(int clientPort) {
         InetSocketAddress client = new InetSocketAddress(LOOPBACK, clientPort);
         FiveTuple tuple = new FiveTuple(TransportProtocol.UDP, client, (InetSocketAddress) listener.localAddress());
-        RelaySession session = new RelaySession(new UdpClientLink(listener, new RoundFlush(listener), client, tuple),
+        RelaySession session = new RelaySession(new UdpClientLink(listener, new RoundFlush(listener), tuple),
                 false);
         session.allocation(Allocation.builder(tuple, "alice").transactionId(new byte[12])
                 .relay(new InetSocketAddress(LOOPBACK, 50000 + clientPort % 10000)).relayHandle(session)

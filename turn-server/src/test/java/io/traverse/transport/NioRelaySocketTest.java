@@ -57,8 +57,7 @@ class NioRelaySocketTest {
         InetSocketAddress clientAddress = (InetSocketAddress) client.getLocalSocketAddress();
         FiveTuple tuple = new FiveTuple(TransportProtocol.UDP, clientAddress,
                 (InetSocketAddress) listener.localAddress());
-        RelaySession session = new RelaySession(new UdpClientLink(listener, new RoundFlush(listener), clientAddress,
-                tuple), false);
+        RelaySession session = new RelaySession(new UdpClientLink(listener, new RoundFlush(listener), tuple), false);
         int port;
         try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
             port = probe.getLocalPort(); // a free port: relay sockets are bound at ports of the relay range

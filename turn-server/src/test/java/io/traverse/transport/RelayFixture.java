@@ -59,7 +59,7 @@ final class RelayFixture {
     RelayFixture(TransportProtocol protocol, boolean legacyChannelNumbers) {
         client.config().setAllocator(allocator); // what the relay writes to the client comes from its channel
         FiveTuple tuple = new FiveTuple(protocol, CLIENT, SERVER);
-        link = protocol == TransportProtocol.UDP ? new UdpClientLink(client, new RoundFlush(client), CLIENT, tuple)
+        link = protocol == TransportProtocol.UDP ? new UdpClientLink(client, new RoundFlush(client), tuple)
                 : new StreamClientLink(client, tuple);
         session = new RelaySession(link, false);
         allocation = Allocation.builder(tuple, "alice").transactionId(new byte[12]).relay(RELAY)
