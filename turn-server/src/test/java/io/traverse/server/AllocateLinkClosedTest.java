@@ -29,6 +29,7 @@ import io.traverse.stun.codec.DecodedMessage;
 import io.traverse.stun.codec.Integrity;
 import io.traverse.stun.codec.StunDecoder;
 import io.traverse.stun.codec.StunEncoder;
+import io.traverse.testing.FreeUdpPorts;
 import io.traverse.transport.ClientLink;
 import io.traverse.transport.IoTransport;
 import io.traverse.transport.RelaySockets;
@@ -133,7 +134,7 @@ class AllocateLinkClosedTest {
         loop = group.next();
         listener = new Bootstrap().group(loop).channelFactory(() -> io.newDatagramChannel(LOOPBACK))
                 .handler(new ChannelInboundHandlerAdapter()).bind(LOOPBACK, 0).sync().channel();
-        relayPort = freeEvenPortPair();
+        relayPort = FreeUdpPorts.window(2, true); // an even port and the next: room for an EVEN-PORT pair
         ports = new PortAllocator(relayPort, relayPort + 1, clock);
         registry = new AllocationRegistry(10, 2, AllocationListener.NOOP);
         StunResponder responder = new StunResponder(metrics, null);
@@ -143,28 +144,6 @@ class AllocateLinkClosedTest {
         handler = new AllocateHandler(registry, relaySockets, tcpRelay,
                 List.of(new RelayFamily(LOOPBACK, LOOPBACK, ports)), Lifetimes.defaults(), false, clock, responder,
                 metrics, new DrainState(null));
-    }
-
-    /** An even port that is free now, with the next one free too (the relay range, room for an EVEN-PORT pair). */
-    private static int freeEvenPortPair() throws Exception {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            int even;
-            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
-                even = probe.getLocalPort() & ~1;
-            }
-            if (bindable(even) && bindable(even + 1)) {
-                return even;
-            }
-        }
-        throw new IllegalStateException("no free pair of UDP ports on loopback");
-    }
-
-    private static boolean bindable(int port) throws Exception {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
-            return socket.isBound();
-        } catch (java.net.BindException taken) {
-            return false;
-        }
     }
 
     @AfterEach

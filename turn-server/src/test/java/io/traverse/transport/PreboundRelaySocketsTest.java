@@ -13,6 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.traverse.metrics.TraverseMetrics;
+import io.traverse.testing.FreeUdpPorts;
 import io.traverse.turn.PortAllocator;
 import io.traverse.turn.TurnClock;
 import java.net.InetAddress;
@@ -65,9 +66,15 @@ class PreboundRelaySocketsTest {
         assertTrue(onLoop(done::getAsBoolean), "the pool did not settle");
     }
 
+    /** A relay range of {@code count} ports that are all free: the pool's arithmetic assumes no bind fails. */
+    private static PortAllocator ports(int count) {
+        int first = FreeUdpPorts.window(count);
+        return new PortAllocator(first, first + count - 1, TurnClock.system());
+    }
+
     @Test
     void fillsToItsTargetAndNeverBeyond() throws Exception {
-        PortAllocator ports = new PortAllocator(40000, 40999, TurnClock.system());
+        PortAllocator ports = ports(1000);
         PreboundRelaySockets pool = pool(3);
         assertNull(onLoop(() -> pool.take(loop, LOOPBACK, ports)), "nothing bound before the first Allocate");
         settle(() -> metrics.preboundSockets() == 3);
@@ -89,7 +96,7 @@ class PreboundRelaySocketsTest {
             }
             assertTrue(channel.isOpen());
             int port = channel.port();
-            assertTrue(port >= 40000 && port <= 40999, "port from the relay range: " + port);
+            assertTrue(port >= ports.minPort() && port <= ports.maxPort(), "port from the relay range: " + port);
             assertTrue(claimed.add(port), "each socket is handed out once");
             assertTrue(metrics.preboundSockets() <= 3);
         }
@@ -103,7 +110,7 @@ class PreboundRelaySocketsTest {
 
     @Test
     void poolsTakeOnlyFromTheFreeHalfOfTheRangeAndGiveBackWhenItRunsOut() throws Exception {
-        PortAllocator ports = new PortAllocator(41000, 41009, TurnClock.system());
+        PortAllocator ports = ports(10);
         PreboundRelaySockets pool = pool(8);
         assertNull(onLoop(() -> pool.take(loop, LOOPBACK, ports)));
         settle(() -> metrics.preboundSockets() == 5);
@@ -141,7 +148,7 @@ class PreboundRelaySocketsTest {
 
     @Test
     void closingGivesThePortsBackAndStopsFilling() throws Exception {
-        PortAllocator ports = new PortAllocator(42000, 42999, TurnClock.system());
+        PortAllocator ports = ports(1000);
         PreboundRelaySockets pool = pool(4);
         onLoop(() -> pool.take(loop, LOOPBACK, ports));
         settle(() -> metrics.preboundSockets() == 4);
@@ -170,7 +177,7 @@ class PreboundRelaySocketsTest {
 
     @Test
     void zeroTurnsItOff() throws Exception {
-        PortAllocator ports = new PortAllocator(43000, 43999, TurnClock.system());
+        PortAllocator ports = ports(1000);
         PreboundRelaySockets pool = pool(0);
         assertNull(onLoop(() -> pool.take(loop, LOOPBACK, ports)));
         onLoop(() -> {
