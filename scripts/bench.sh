@@ -4,8 +4,10 @@
 #
 # Relay loads use coturn 4.17.1's own turnutils_uclient -y -c (client-to-client through two allocations, RFC 8656
 # channel numbers): every message goes client -> relay -> relay -> client. CPU = utime+stime of the server process
-# (/proc/PID/stat) over the measured run divided by the messages sent (clients x messages). A short warm-up run
-# precedes the measurements of each server. Binding and allocation rates come from scripts/bench/StunLoad.java
+# (/proc/PID/stat) per message sent, two ways: while relaying (the first figure of a cell: from uclient's first to
+# its last once-a-second progress line, so without the clients' connect phase and teardown) and over the whole
+# uclient run ("run": clients x messages, connect phase and teardown included). A warm-up run precedes the
+# measurements of each server. Binding and allocation rates come from scripts/bench/StunLoad.java
 # (16 sockets x 32 Bindings in flight; serial Allocate-401 / Allocate / Refresh(0) from one socket), each after
 # STUNLOAD_WARMUP_SECONDS of the same load that are not counted (StunLoad is a JVM: cold, its own JIT sets the pace).
 #
@@ -87,9 +89,32 @@ stop_server() {
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 
-uclient() { # clients interval messages
+# uclient clients interval messages -> "lost_n lost_pct window_ticks window_msgs": the loss of the whole run, and the
+# server's CPU ticks and the messages sent while messages were flowing: from uclient's first progress line (once a
+# second) that counts a sent message to its last one. That window leaves out the clients' connect phase (Allocate,
+# permissions, channel binds) and their teardown, which the allocation rate measures, and the JIT compilation of
+# those paths, which a JVM pays once per life of the process.
+uclient() {
+  local first_ticks= first_sent= last_ticks= last_sent= line sent
   "$coturn_bin/turnutils_uclient" -y -c -W "$secret" -u bench -m "$1" -z "$2" -n "$3" -l 160 -p $port 127.0.0.1 2>&1 |
-    grep -E "Total lost packets" | tail -1 | sed -E 's/.*Total lost packets ([0-9]+) \(([0-9.]+)%\).*/\1 \2/'
+    while IFS= read -r line; do
+      case $line in
+        *"start_mclient: msz="*)
+          sent=${line#*tot_send_msgs=}; sent=${sent%%,*}
+          [ "$sent" -gt 0 ] || continue
+          if [ -z "$first_ticks" ]; then first_ticks=$(cpu_ticks); first_sent=$sent
+          else last_ticks=$(cpu_ticks); last_sent=$sent; fi
+          ;;
+        *"Total lost packets"*)
+          sed -E 's/.*Total lost packets ([0-9]+) \(([0-9.]+)%\).*/\1 \2/' <<<"$line" | tr '\n' ' '
+          if [ -n "$last_ticks" ]; then
+            echo "$((last_ticks - first_ticks)) $((last_sent - first_sent))"
+          else
+            echo "0 0" # the run was shorter than two progress lines: no window
+          fi
+          ;;
+      esac
+    done
 }
 
 declare -A result
@@ -122,8 +147,10 @@ for round in $(seq 1 "$rounds"); do
       after=$(cpu_ticks)
       sent=$((clients * messages))
       us=$(awk -v t=$((after - before)) -v hz="$hz" -v p="$sent" 'BEGIN { printf "%.1f", t / hz * 1e6 / p }')
-      read -r lost_n lost_pct <<<"${lost:-? ?}"
-      cell="$us µs, loss ${lost_pct}%"
+      read -r lost_n lost_pct window_ticks window_sent <<<"${lost:-? ? 0 0}"
+      window=$(awk -v t="$window_ticks" -v hz="$hz" -v p="$window_sent" \
+        'BEGIN { if (p > 0) printf "%.1f", t / hz * 1e6 / p; else printf "-" }')
+      cell="$window µs (run $us), loss ${lost_pct}%"
       if [ -n "$perf_pid" ]; then
         kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
         calls=$(awk -F, '/raw_syscalls/ {print $1}' "$work/perf")
@@ -147,10 +174,10 @@ done
 echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 echo "traverse: $(grep -v '^#' "$root/conf/jvm.options" | tr '\n' ' ')${TRAVERSE_JAVA_OPTS:-}"
 printf '| %-16s |' "load"
-for server in $servers; do printf ' %-32s |' "$server"; done
+for server in $servers; do printf ' %-40s |' "$server"; done
 echo
 printf '|%s|' "------------------"
-for server in $servers; do printf '%s|' "----------------------------------"; done
+for server in $servers; do printf '%s|' "------------------------------------------"; done
 echo
 for row in "${loads[@]%% *}" binding allocate rss start warmup; do
   case $row in
@@ -161,7 +188,7 @@ for row in "${loads[@]%% *}" binding allocate rss start warmup; do
   printf '| %-16s |' "$label"
   for server in $servers; do
     v=${result[$server,$row]:-}
-    printf ' %-32s |' "$v"
+    printf ' %-40s |' "$v"
   done
   echo
 done
