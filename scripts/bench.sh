@@ -42,7 +42,8 @@ trap '[ -z "$server_pid" ] || kill -KILL "$server_pid" 2>/dev/null; rm -rf "$wor
 echo "$secret" >"$work/secrets"
 # Compile the load generator once (the source launcher would recompile it on every run).
 javac -d "$work/classes" "$root/scripts/bench/StunLoad.java"
-stunload() { java -XX:+UseSerialGC -cp "$work/classes" StunLoad "$@"; }
+# Allocating clients come from 127.0.0.2: uclient leaves its allocations on 127.0.0.1 (StunLoad.java says why).
+stunload() { java -XX:+UseSerialGC -Dstunload.from=127.0.0.2 -cp "$work/classes" StunLoad "$@"; }
 
 # name clients interval_ms messages: pacing interval 0 = unpaced
 loads=("100x200/s 100 5 $((seconds * 200))" "100x1000/s 100 1 $((seconds * 1000))" "200-unpaced 200 0 2000")

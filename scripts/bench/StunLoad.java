@@ -31,12 +31,26 @@ import javax.crypto.spec.SecretKeySpec;
  *     measuring the server's memory per idle allocation (scripts/bench/footprint.sh).
  * </pre>
  *
+ * <p>{@code -Dstunload.from=ADDRESS} binds the allocate and hold sockets to that local address (default: the server's
+ * address). scripts/bench.sh uses 127.0.0.2: the relay loads before it leave allocations of uclient's clients on
+ * 127.0.0.1 (uclient does not delete them), and a new socket that the kernel gives the port of one of them gets
+ * 437 Allocation Mismatch instead of an allocation (RFC 8656 §7.2): hundreds of failed cycles per run, more
+ * against coturn than against Traverse, which measured the leftovers, not the servers.
+ *
  * <p>WARMUP_SECONDS (default 0) of the same load run first and are not counted: this generator is a JVM too, and in
  * its first seconds its own JIT compiler, not the server, sets the pace (allocate, 5 s runs back to back against
  * one server: 1,003, 1,851, 2,407/s against Traverse; 1,087, 1,955, 2,067/s against coturn).
  */
 public final class StunLoad {
     private static final int COOKIE = 0x2112A442;
+    /** The local address of allocating sockets; null: the server's address. */
+    private static final String FROM = System.getProperty("stunload.from");
+
+    /** A new socket for one client, bound to an ephemeral port of {@link #FROM} (or the server's address). */
+    private static DatagramSocket clientSocket(InetSocketAddress server) throws Exception {
+        return new DatagramSocket(new InetSocketAddress(FROM != null ? java.net.InetAddress.getByName(FROM)
+                : server.getAddress(), 0));
+    }
 
     public static void main(String[] args) throws Exception {
         InetSocketAddress server = new InetSocketAddress(args[1], Integer.parseInt(args[2]));
@@ -192,7 +206,7 @@ public final class StunLoad {
         int errors = 0;
         try {
             while (sockets.size() < count && errors < count) {
-                DatagramSocket ch = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0));
+                DatagramSocket ch = clientSocket(server);
                 ch.connect(server);
                 ch.setSoTimeout(1000);
                 Object[] auth = allocateOn(ch, credentials[0], credentials[1]);
@@ -236,7 +250,7 @@ public final class StunLoad {
                 FAILURES.clear();
             }
             // A new socket (5-tuple) per allocation, as each browser's candidate has its own.
-            try (DatagramSocket ch = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0))) {
+            try (DatagramSocket ch = clientSocket(server)) {
                 ch.connect(server);
                 ch.setSoTimeout(1000);
                 Object[] auth = allocateOn(ch, username, credentials[1]);
