@@ -4,9 +4,10 @@
 #
 # Relay loads use coturn 4.17.1's own turnutils_uclient -y -c (client-to-client through two allocations, RFC 8656
 # channel numbers): every message goes client -> relay -> relay -> client. CPU = utime+stime of the server process
-# (/proc/PID/stat) per message sent, two ways: while relaying (the first figure of a cell: from uclient's first to
-# its last once-a-second progress line, so without the clients' connect phase and teardown) and over the whole
-# uclient run ("run": clients x messages, connect phase and teardown included). A warm-up run precedes the
+# (/proc/PID/stat) per message, two ways: per relayed message while relaying (the first figure of a cell: from
+# uclient's first to its last once-a-second progress line, so without the clients' connect phase and teardown,
+# divided by the messages the clients received in it) and per message sent over the whole uclient run ("run":
+# clients x messages, connect phase and teardown included, the figure of the tables before session 9). A warm-up run precedes the
 # measurements of each server. Binding and allocation rates come from scripts/bench/StunLoad.java
 # (16 sockets x 32 Bindings in flight; serial Allocate-401 / Allocate / Refresh(0) from one socket), each after
 # STUNLOAD_WARMUP_SECONDS of the same load that are not counted (StunLoad is a JVM: cold, its own JIT sets the pace).
@@ -90,26 +91,29 @@ stop_server() {
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 
-# uclient clients interval messages -> "lost_n lost_pct window_ticks window_msgs": the loss of the whole run, and the
-# server's CPU ticks and the messages sent while messages were flowing: from uclient's first progress line (once a
-# second) that counts a sent message to its last one. That window leaves out the clients' connect phase (Allocate,
-# permissions, channel binds) and their teardown, which the allocation rate measures, and the JIT compilation of
-# those paths, which a JVM pays once per life of the process.
+# uclient clients interval messages -> "lost_n lost_pct window_ticks window_relayed": the loss of the whole run, and
+# the server's CPU ticks and the messages relayed (received by the clients) while messages were flowing: from
+# uclient's first progress line (once a second) that counts a sent message to its last one. That window leaves out
+# the clients' connect phase (Allocate, permissions, channel binds) and their teardown, which the allocation rate
+# measures, and the JIT compilation of those paths, which a JVM pays once per life of the process. Dividing by
+# the messages that arrived, not those sent, charges a server for what it relays: a datagram its socket buffer
+# dropped costs it little and relays nothing.
 uclient() {
-  local first_ticks= first_sent= last_ticks= last_sent= line sent
+  local first_ticks= first_recv= last_ticks= last_recv= line sent recv
   "$coturn_bin/turnutils_uclient" -y -c -W "$secret" -u bench -m "$1" -z "$2" -n "$3" -l 160 -p $port 127.0.0.1 2>&1 |
     while IFS= read -r line; do
       case $line in
         *"start_mclient: msz="*)
           sent=${line#*tot_send_msgs=}; sent=${sent%%,*}
+          recv=${line#*tot_recv_msgs=}; recv=${recv%%,*}
           [ "$sent" -gt 0 ] || continue
-          if [ -z "$first_ticks" ]; then first_ticks=$(cpu_ticks); first_sent=$sent
-          else last_ticks=$(cpu_ticks); last_sent=$sent; fi
+          if [ -z "$first_ticks" ]; then first_ticks=$(cpu_ticks); first_recv=$recv
+          else last_ticks=$(cpu_ticks); last_recv=$recv; fi
           ;;
         *"Total lost packets"*)
           sed -E 's/.*Total lost packets ([0-9]+) \(([0-9.]+)%\).*/\1 \2/' <<<"$line" | tr '\n' ' '
           if [ -n "$last_ticks" ]; then
-            echo "$((last_ticks - first_ticks)) $((last_sent - first_sent))"
+            echo "$((last_ticks - first_ticks)) $((last_recv - first_recv))"
           else
             echo "0 0" # the run was shorter than two progress lines: no window
           fi
@@ -148,8 +152,8 @@ for round in $(seq 1 "$rounds"); do
       after=$(cpu_ticks)
       sent=$((clients * messages))
       us=$(awk -v t=$((after - before)) -v hz="$hz" -v p="$sent" 'BEGIN { printf "%.1f", t / hz * 1e6 / p }')
-      read -r lost_n lost_pct window_ticks window_sent <<<"${lost:-? ? 0 0}"
-      window=$(awk -v t="$window_ticks" -v hz="$hz" -v p="$window_sent" \
+      read -r lost_n lost_pct window_ticks window_relayed <<<"${lost:-? ? 0 0}"
+      window=$(awk -v t="$window_ticks" -v hz="$hz" -v p="$window_relayed" \
         'BEGIN { if (p > 0) printf "%.1f", t / hz * 1e6 / p; else printf "-" }')
       cell="$window µs (run $us), loss ${lost_pct}%"
       if [ -n "$perf_pid" ]; then
