@@ -7,8 +7,8 @@
 # (/proc/PID/stat) per message, two ways: per relayed message while relaying (the first figure of a cell: from
 # uclient's first to its last once-a-second progress line, so without the clients' connect phase and teardown,
 # divided by the messages the clients received in it) and per message sent over the whole uclient run ("run":
-# clients x messages, connect phase and teardown included, the figure of the tables before session 9). A warm-up run precedes the
-# measurements of each server. Binding and allocation rates come from scripts/bench/StunLoad.java
+# clients x messages, connect phase and teardown included, the figure of the tables before session 9). A warm-up
+# run precedes the measurements of each server. Binding and allocation rates come from scripts/bench/StunLoad.java
 # (16 sockets x 32 Bindings in flight; serial Allocate-401 / Allocate / Refresh(0) from one socket), each after
 # STUNLOAD_WARMUP_SECONDS of the same load that are not counted (StunLoad is a JVM: cold, its own JIT sets the pace).
 #
