@@ -24,6 +24,14 @@ public interface ClientLink {
     void write(ByteBuf buf);
 
     /**
+     * Writes a relayed frame (ownership passes) to the client; it leaves with {@link #flushRelayed()}. The same as
+     * {@link #write} by default; a UDP listener queues it outside its channel ({@link RoundFlush}).
+     */
+    default void writeRelayed(ByteBuf buf) {
+        write(buf);
+    }
+
+    /**
      * Flushes what the relay wrote to this client at the end of a relay socket's read batch: at once by default; a
      * UDP listener shared by many clients defers it to the end of its event loop's round ({@link RoundFlush}).
      */

@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.DatagramSocketAddress;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.Socket;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.traverse.metrics.TraverseMetrics;
@@ -31,10 +32,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Peer → client</b>: level-triggered {@code EPOLLIN}; each wake-up reads at most {@link #READS_PER_WAKE}
- *       datagrams with {@code recvfrom}, each into a pooled buffer with {@link #HEADROOM} bytes free in front, so
- *       {@link PeerToClient} turns it into ChannelData in place. Level-triggered: a socket a quiet peer wakes costs one
- *       {@code recvfrom}, not a second one that only learns EAGAIN; what is left is reported again by the next
- *       {@code epoll_wait}.</li>
+ *       datagrams with {@code recvmsg} ({@link NativeDatagrams}; {@code recvfrom} without it), each into a pooled
+ *       buffer with {@link #HEADROOM} bytes free in front, so {@link PeerToClient} turns it into ChannelData in place.
+ *       The peer arrives as address bits and becomes an object only when it differs from the last peer's
+ *       ({@link #sender}). Level-triggered: a socket a quiet peer wakes costs one system call, not a second one that
+ *       only learns EAGAIN; what is left is reported again by the next {@code epoll_wait}.</li>
  *   <li><b>Client → peer</b>: {@link #send} keeps a reference to the client's frame (no slice, no packet object);
  *       {@link #flush()}, at the end of the listener's read batch, sends each with one {@code sendto} straight from
  *       the frame's memory. A full send buffer (EAGAIN) drops the datagram, as the network would: UDP is not
@@ -72,6 +74,23 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
     private boolean dirty;
     /** Datagrams waiting for {@link #flush}; created with the first send (an idle socket has none). */
     private Pending pending;
+    /** The peer of the last datagram read and its address bits ({@link #sender}). */
+    private InetSocketAddress lastPeer;
+    private long lastPeerHi;
+    private long lastPeerLo;
+
+    /** The descriptor {@code recvmsg} reads into, one per event loop. */
+    private static final FastThreadLocal<NativeDatagrams.PacketArray> READ_PACKET = new FastThreadLocal<>() {
+        @Override
+        protected NativeDatagrams.PacketArray initialValue() {
+            return new NativeDatagrams.PacketArray();
+        }
+
+        @Override
+        protected void onRemoval(NativeDatagrams.PacketArray packet) {
+            packet.release();
+        }
+    };
 
     /** The datagrams of one read batch of the listener, sent at its end. */
     private static final class Pending {
@@ -214,18 +233,37 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
                 if (buf == null) {
                     buf = alloc.directBuffer(READ_BUFFER, READ_BUFFER);
                 }
-                DatagramSocketAddress from = buf.hasMemoryAddress()
-                        ? socket.recvFromAddress(buf.memoryAddress(), HEADROOM, HEADROOM + Listeners.MAX_DATAGRAM + 1)
-                        : socket.recvFrom(buf.internalNioBuffer(0, READ_BUFFER), HEADROOM,
-                                HEADROOM + Listeners.MAX_DATAGRAM + 1);
-                if (from == null) {
-                    break; // EAGAIN: nothing more
+                InetSocketAddress from;
+                int length;
+                if (NativeDatagrams.AVAILABLE) {
+                    NativeDatagrams.PacketArray packet = READ_PACKET.get();
+                    packet.clear();
+                    packet.add(buf, HEADROOM, Listeners.MAX_DATAGRAM + 1, null);
+                    length = packet.recvmsg(socket.intValue(), ipv6);
+                    if (length < 0) {
+                        if (length != NativeDatagrams.EAGAIN) {
+                            metrics.dropped(DropReason.RELAY_SOCKET_ERROR);
+                            LOG.debug("relay socket {}: read failed: errno {}", port, -length);
+                        }
+                        break; // EAGAIN: nothing more
+                    }
+                    from = sender(packet);
+                } else {
+                    DatagramSocketAddress read = buf.hasMemoryAddress()
+                            ? socket.recvFromAddress(buf.memoryAddress(), HEADROOM,
+                                    HEADROOM + Listeners.MAX_DATAGRAM + 1)
+                            : socket.recvFrom(buf.internalNioBuffer(0, READ_BUFFER), HEADROOM,
+                                    HEADROOM + Listeners.MAX_DATAGRAM + 1);
+                    if (read == null) {
+                        break; // EAGAIN: nothing more
+                    }
+                    from = read;
+                    length = read.receivedAmount();
                 }
                 if (target == null) {
                     metrics.dropped(DropReason.NO_ALLOCATION); // not claimed yet: belongs to no allocation
                     continue;
                 }
-                int length = from.receivedAmount();
                 if (length > Listeners.MAX_DATAGRAM) {
                     metrics.dropped(DropReason.ENCODE_FAILED); // larger than the server relays
                     continue;
@@ -246,6 +284,25 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
         if (target != null) {
             target.endOfBatch();
         }
+    }
+
+    /**
+     * The sender of the datagram just read: the object made for the last peer when it sent again (an allocation
+     * mostly hears from one peer), else a new one, kept for the next datagram.
+     */
+    private InetSocketAddress sender(NativeDatagrams.PacketArray packet) {
+        long hi = packet.senderHi();
+        long lo = packet.senderLo();
+        int senderPort = packet.senderPort();
+        InetSocketAddress last = lastPeer;
+        if (last != null && lastPeerLo == lo && lastPeerHi == hi && last.getPort() == senderPort) {
+            return last;
+        }
+        InetSocketAddress sender = packet.sender();
+        lastPeer = sender;
+        lastPeerHi = hi;
+        lastPeerLo = lo;
+        return sender;
     }
 
     @Override

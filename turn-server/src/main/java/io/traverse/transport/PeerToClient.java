@@ -122,7 +122,7 @@ final class PeerToClient {
         if (!inPlace) {
             datagram.release();
         }
-        link.write(out);
+        link.writeRelayed(out);
         metrics.relayed(false, length);
         wrote = true;
         return true;

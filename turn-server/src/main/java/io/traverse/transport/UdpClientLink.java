@@ -33,6 +33,12 @@ final class UdpClientLink implements ClientLink {
         channel.write(new DatagramPacket(buf, fiveTuple.client()), channel.voidPromise());
     }
 
+    /** Queued in the listener's round: it leaves with the other clients' datagrams in one system call. */
+    @Override
+    public void writeRelayed(ByteBuf buf) {
+        roundFlush.write(buf, fiveTuple.client());
+    }
+
     /** The listener socket is flushed after the loop's round, so datagrams for many clients leave together. */
     @Override
     public void flushRelayed() {

@@ -21,19 +21,21 @@ final class UdpServerHandler extends ChannelInboundHandlerAdapter implements Cli
     private static final Logger LOG = LoggerFactory.getLogger(UdpServerHandler.class);
 
     private final ClientMessages messages;
+    private final TraverseMetrics metrics;
     private Channel channel;
     private InetSocketAddress local;
     private RoundFlush roundFlush;
 
     UdpServerHandler(StunHandler stun, ChannelDataRelay relay, TraverseMetrics metrics) {
         this.messages = new ClientMessages(stun, relay, metrics);
+        this.metrics = metrics;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
         local = (InetSocketAddress) channel.localAddress();
-        roundFlush = new RoundFlush(channel);
+        roundFlush = new RoundFlush(channel, metrics);
         super.channelActive(ctx);
     }
 

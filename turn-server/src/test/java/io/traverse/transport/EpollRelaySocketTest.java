@@ -70,7 +70,10 @@ class EpollRelaySocketTest {
         InetSocketAddress clientAddress = (InetSocketAddress) client.getLocalSocketAddress();
         FiveTuple tuple = new FiveTuple(TransportProtocol.UDP, clientAddress,
                 (InetSocketAddress) listener.localAddress());
-        session = new RelaySession(new UdpClientLink(listener, new RoundFlush(listener), tuple), false);
+        // The listener's queue as a UDP listener has it: sent with sendmmsg, outside the channel.
+        RoundFlush roundFlush = new RoundFlush(listener, metrics);
+        assertTrue(roundFlush.direct(), "on epoll the relayed datagrams bypass the listener's channel");
+        session = new RelaySession(new UdpClientLink(listener, roundFlush, tuple), false);
         relay = onLoop(() -> EpollRelaySocket.open(loop, new InetSocketAddress(LOOPBACK, 0), 1 << 20, metrics))
                 .get(5, TimeUnit.SECONDS);
         long now = clock.nanos();
@@ -132,6 +135,38 @@ class EpollRelaySocketTest {
         assertArrayEquals(new byte[] {9, 8, 7}, Arrays.copyOfRange(indication, indication.length - 4,
                 indication.length - 1), "DATA carries the payload (padded to 4 bytes)");
         assertEquals(0, metrics.droppedCount(DropReason.NO_PERMISSION));
+    }
+
+    @Test
+    void eachDatagramCarriesItsOwnPeerWhenPeersTakeTurns() throws Exception {
+        // The relay socket keeps the last peer's address object; a datagram from another peer must not reuse it.
+        assertTrue(NativeDatagrams.AVAILABLE, "the socket reads with Netty's recvmsg, which reports the peer's bits");
+        claim(false);
+        for (int round = 0; round < 3; round++) {
+            peerSends(peer, new byte[] {1, (byte) round});
+            assertArrayEquals(new byte[] {0x40, 0x01, 0, 2, 1, (byte) round}, receive(client),
+                    "the peer with the channel: ChannelData");
+            peerSends(otherPeer, new byte[] {2, (byte) round});
+            byte[] indication = receive(client);
+            assertEquals(0x0017, ((indication[0] & 0xff) << 8) | (indication[1] & 0xff),
+                    "the other peer has no channel: a Data indication");
+            assertEquals(otherPeer.getLocalPort(), xorPeerPort(indication),
+                    "XOR-PEER-ADDRESS names the peer that sent this datagram");
+        }
+        assertEquals(0, metrics.droppedCount(DropReason.RELAY_SOCKET_ERROR));
+    }
+
+    /** The port of the XOR-PEER-ADDRESS attribute (0x0012) of a STUN message (RFC 8489 §14.2). */
+    private static int xorPeerPort(byte[] message) {
+        for (int at = 20; at + 4 <= message.length; ) {
+            int type = ((message[at] & 0xff) << 8) | (message[at + 1] & 0xff);
+            int length = ((message[at + 2] & 0xff) << 8) | (message[at + 3] & 0xff);
+            if (type == 0x0012) {
+                return (((message[at + 6] & 0xff) << 8) | (message[at + 7] & 0xff)) ^ 0x2112;
+            }
+            at += 4 + ((length + 3) & ~3);
+        }
+        throw new AssertionError("no XOR-PEER-ADDRESS");
     }
 
     @Test
