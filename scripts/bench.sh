@@ -11,6 +11,8 @@
 # run precedes the measurements of each server. Binding and allocation rates come from scripts/bench/StunLoad.java
 # (16 sockets x 32 Bindings in flight; serial Allocate-401 / Allocate / Refresh(0) from one socket), each after
 # STUNLOAD_WARMUP_SECONDS of the same load that are not counted (StunLoad is a JVM: cold, its own JIT sets the pace).
+# The allocating client polls for its responses instead of sleeping (STUNLOAD_SPIN=false: it sleeps; StunLoad.java
+# says why), and the cell adds the server's CPU per completed allocation.
 #
 # usage: scripts/bench.sh [quick|full]     quick (default, ~4 min): 100x200/s, 100x1000/s, 200 unpaced
 #                                          full: the quick loads and the same at 2x clients (~8 min)
@@ -21,6 +23,7 @@
 #        then lists one figure per round, "a / b / c"), SECONDS_PER_LOAD (default 8), WARMUP_SECONDS (default 20: relayed traffic before the first
 #        measurement, the same for every server, so the JVM's JIT compilation is not counted as relaying),
 #        STUNLOAD_WARMUP_SECONDS (default 5: uncounted Binding / allocation load before each of those measurements),
+#        STUNLOAD_SPIN (default true: the allocating client polls for responses; false: it sleeps until they arrive),
 #        SYSCALLS (set: also count the server's system calls per relayed message with perf stat, shown as "sc")
 # needs: coturn 4.17.1 (shared/tools/build-coturn), a built turn-server (mvn -q -B package -DskipTests)
 set -euo pipefail
@@ -44,7 +47,11 @@ echo "$secret" >"$work/secrets"
 # Compile the load generator once (the source launcher would recompile it on every run).
 javac -d "$work/classes" "$root/scripts/bench/StunLoad.java"
 # Allocating clients come from 127.0.0.2: uclient leaves its allocations on 127.0.0.1 (StunLoad.java says why).
-stunload() { java -XX:+UseSerialGC -Dstunload.from=127.0.0.2 -cp "$work/classes" StunLoad "$@"; }
+stunload() { # [-Dproperty=value ...] command args...
+  local props=()
+  while [[ ${1:-} == -D* ]]; do props+=("$1"); shift; done
+  java -XX:+UseSerialGC -Dstunload.from=127.0.0.2 "${props[@]}" -cp "$work/classes" StunLoad "$@"
+}
 
 # name clients interval_ms messages: pacing interval 0 = unpaced
 loads=("100x200/s 100 5 $((seconds * 200))" "100x1000/s 100 1 $((seconds * 1000))" "200-unpaced 200 0 2000")
@@ -165,9 +172,14 @@ for round in $(seq 1 "$rounds"); do
     done
     b=$(stunload binding 127.0.0.1 $port 16 32 "$seconds" "${STUNLOAD_WARMUP_SECONDS:-5}")
     put "$server" binding "$(awk '{printf "%d/s", $2}' <<<"$b")"
-    a=$(stunload allocate 127.0.0.1 $port "$secret" "$seconds" "${STUNLOAD_WARMUP_SECONDS:-5}")
+    before=$(cpu_ticks)
+    a=$(stunload -Dstunload.spin="${STUNLOAD_SPIN:-true}" allocate 127.0.0.1 $port "$secret" "$seconds" \
+      "${STUNLOAD_WARMUP_SECONDS:-5}")
+    after=$(cpu_ticks)
     # Only completed cycles count; failed ones (an error response or no answer within 1 s) are shown beside the rate.
-    put "$server" allocate "$(awk '{printf "%d/s", $2; if ($6 > 0) printf " (%d failed: %s)", $6, $7}' <<<"$a")"
+    # CPU: the server's, warm-up included, per allocation completed in that time (failed cycles cost it too).
+    put "$server" allocate "$(awk -v t=$((after - before)) -v hz="$hz" '{printf "%d/s, %.0f µs", $2, t / hz * 1e6 / $5;
+      if ($7 > 0) printf " (%d failed: %s)", $7, $8}' <<<"$a")"
     # Idle: 10 s after the last load, the same for every server (right after the allocation load a JVM is still
     # compiling that path, and its compiler's malloc arena swings the figure by ~10 MB).
     sleep "${IDLE_SECONDS:-10}"

@@ -129,6 +129,30 @@ class RoundFlushEpollTest {
     }
 
     @Test
+    void anIpv6ListenerSendsToIpv6Clients() throws Exception {
+        InetAddress ipv6 = InetAddress.getByName("::1");
+        Channel listener6 = new Bootstrap().group(loop).channelFactory(() -> IoTransport.EPOLL.newDatagramChannel(ipv6))
+                .handler(new ChannelInboundHandlerAdapter()).bind(new InetSocketAddress(ipv6, 0)).sync().channel();
+        try {
+            RoundFlush flush6 = new RoundFlush(listener6, metrics);
+            assertTrue(flush6.direct());
+            DatagramChannel client = DatagramChannel.open().bind(new InetSocketAddress(ipv6, 0));
+            client.configureBlocking(false);
+            clients.add(client);
+            ByteBuf buf = datagram(7, 1);
+            onLoop(() -> {
+                flush6.write(buf, address(client));
+                flush6.request();
+                return null;
+            });
+            assertEquals(List.of(7), receive(client, 1), "sendmmsg builds an IPv6 socket address for an IPv6 socket");
+            assertEquals(0, buf.refCnt());
+        } finally {
+            listener6.close().sync();
+        }
+    }
+
+    @Test
     void aDatagramTheKernelRefusesIsDroppedAloneAndCounted() throws Exception {
         DatagramChannel a = client();
         ByteBuf before = datagram(1);
