@@ -147,13 +147,17 @@ public final class TraverseMetrics {
         UNKNOWN_CHANNEL("unknown_channel"),
         /** A peer datagram that could not be encoded for the client (RelayPeerHandler). */
         ENCODE_FAILED("encode_failed"),
-        /** Peer → client datagram for a client whose outbound buffer is above its high water mark. */
+        /**
+         * Peer → client datagram for a client whose outbound buffer is above its high water mark, or, on a UDP
+         * listener, that its full send buffer refused (EAGAIN).
+         */
         CLIENT_BACKLOG("client_backlog"),
         /** Over the allocation's bandwidth limit (relay.max-bps). */
         BANDWIDTH("bandwidth"),
         /**
          * A relay socket reported an error: a datagram to a peer the kernel refused to send (ENETUNREACH, EPERM from
-         * a firewall, ...) or an error queued on the socket. The socket stays open.
+         * a firewall, ...) or an error queued on the socket. The socket stays open. Also a datagram to a UDP client
+         * that the kernel refused, or that found its listener closed.
          */
         RELAY_SOCKET_ERROR("relay_socket_error");
 

@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  *       ({@link #sender}). Level-triggered: a socket a quiet peer wakes costs one system call, not a second one that
  *       only learns EAGAIN; what is left is reported again by the next {@code epoll_wait}.</li>
  *   <li><b>Client → peer</b>: {@link #send} keeps a reference to the client's frame (no slice, no packet object);
- *       {@link #flush()}, at the end of the listener's read batch, sends each with one {@code sendto} straight from
- *       the frame's memory. A full send buffer (EAGAIN) drops the datagram, as the network would: UDP is not
- *       queued in user space.</li>
+ *       {@link #flush()}, at the end of the listener's read batch, sends them with one {@code sendmmsg} straight
+ *       from the frames' memory ({@link NativeDatagrams}; a {@code sendto} each without it). A full send buffer
+ *       (EAGAIN) drops the datagram, as the network would: UDP is not queued in user space.</li>
  * </ul>
  *
  * Created and used on its event loop only; {@link #close()} from another thread hands the close to the loop.
@@ -79,18 +79,11 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
     private long lastPeerHi;
     private long lastPeerLo;
 
-    /** The descriptor {@code recvmsg} reads into, one per event loop. */
-    private static final FastThreadLocal<NativeDatagrams.PacketArray> READ_PACKET = new FastThreadLocal<>() {
-        @Override
-        protected NativeDatagrams.PacketArray initialValue() {
-            return new NativeDatagrams.PacketArray();
-        }
+    /** The descriptors {@code sendmmsg} sends from, one array per event loop. */
+    private static final FastThreadLocal<NativeDatagrams.PacketArray> SEND_PACKETS = NativeDatagrams.perThread();
 
-        @Override
-        protected void onRemoval(NativeDatagrams.PacketArray packet) {
-            packet.release();
-        }
-    };
+    /** The descriptor {@code recvmsg} reads into, one per event loop. */
+    private static final FastThreadLocal<NativeDatagrams.PacketArray> READ_PACKET = NativeDatagrams.perThread();
 
     /** The datagrams of one read batch of the listener, sent at its end. */
     private static final class Pending {
@@ -347,34 +340,74 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
 
     private void sendPending() {
         Pending p = pending;
-        if (p == null) {
+        if (p == null || p.count == 0) {
             return;
         }
-        for (int i = 0; i < p.count; i++) {
-            ByteBuf data = p.data[i];
-            InetSocketAddress peer = p.peer[i];
-            p.data[i] = null;
-            p.peer[i] = null;
-            try {
-                int index = p.index[i];
-                int end = index + p.length[i];
-                int sent = data.hasMemoryAddress()
-                        ? socket.sendToAddress(data.memoryAddress(), index, end, peer.getAddress(), peer.getPort())
-                        : socket.sendTo(data.internalNioBuffer(0, data.capacity()), index, end, peer.getAddress(),
-                                peer.getPort());
-                if (sent == 0) {
-                    // EAGAIN: the socket's send buffer is full; UDP is not queued here
-                    metrics.dropped(DropReason.RELAY_SOCKET_ERROR);
-                }
-            } catch (IOException | RuntimeException e) {
-                // ENETUNREACH, EPERM (a firewall), EMSGSIZE (DONT-FRAGMENT): one peer says nothing about the others
-                metrics.dropped(DropReason.RELAY_SOCKET_ERROR);
-                LOG.debug("relay socket {}: send to {} failed: {}", port, peer, e.toString());
-            } finally {
-                data.release();
+        if (NativeDatagrams.AVAILABLE) {
+            sendBatch(p);
+        } else {
+            for (int i = 0; i < p.count; i++) {
+                sendOne(p.data[i], p.index[i], p.length[i], p.peer[i]);
             }
         }
+        for (int i = 0; i < p.count; i++) {
+            p.data[i].release();
+            p.data[i] = null;
+            p.peer[i] = null;
+        }
         p.count = 0;
+    }
+
+    /**
+     * The queue with {@code sendmmsg}: usually one datagram, several when a client's read batch held more than one
+     * frame for this allocation. EAGAIN (a full send buffer) drops what is left, an error of one datagram
+     * (ENETUNREACH, EPERM from a firewall, EMSGSIZE with DONT-FRAGMENT) drops that one: one peer says nothing about
+     * the others. An empty datagram (ChannelData without data) goes with {@code sendto}.
+     */
+    private void sendBatch(Pending p) {
+        NativeDatagrams.PacketArray out = SEND_PACKETS.get();
+        out.clear();
+        for (int i = 0; i < p.count; i++) {
+            if (!out.add(p.data[i], p.index[i], p.length[i], p.peer[i])) {
+                sendOne(p.data[i], p.index[i], p.length[i], p.peer[i]); // empty (MAX_PENDING < the array's size)
+            }
+        }
+        int count = out.count();
+        int sent = 0;
+        while (sent < count) {
+            int result = out.sendmmsg(socket.intValue(), ipv6, sent);
+            if (result > 0) {
+                sent += result;
+            } else if (result == NativeDatagrams.EAGAIN || result == 0) {
+                for (; sent < count; sent++) {
+                    metrics.dropped(DropReason.RELAY_SOCKET_ERROR); // the send buffer is full: not queued here
+                }
+            } else {
+                metrics.dropped(DropReason.RELAY_SOCKET_ERROR);
+                LOG.debug("relay socket {}: send failed: errno {}", port, -result);
+                sent++;
+            }
+        }
+        out.clear();
+    }
+
+    /** One datagram with {@code sendto}. */
+    private void sendOne(ByteBuf data, int index, int length, InetSocketAddress peer) {
+        try {
+            int end = index + length;
+            int sent = data.hasMemoryAddress()
+                    ? socket.sendToAddress(data.memoryAddress(), index, end, peer.getAddress(), peer.getPort())
+                    : socket.sendTo(data.internalNioBuffer(0, data.capacity()), index, end, peer.getAddress(),
+                            peer.getPort());
+            if (sent == 0 && length > 0) {
+                // EAGAIN: the socket's send buffer is full; UDP is not queued here
+                metrics.dropped(DropReason.RELAY_SOCKET_ERROR);
+            }
+        } catch (IOException | RuntimeException e) {
+            // ENETUNREACH, EPERM (a firewall), EMSGSIZE (DONT-FRAGMENT): one peer says nothing about the others
+            metrics.dropped(DropReason.RELAY_SOCKET_ERROR);
+            LOG.debug("relay socket {}: send to {} failed: {}", port, peer, e.toString());
+        }
     }
 
     /**

@@ -2,10 +2,12 @@ package io.traverse.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.epoll.Epoll;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.traverse.net.Ip128;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,10 +50,15 @@ final class NativeDatagrams {
     private static final MethodHandle SENDER_ADDR_LEN; // (Object packet) int
     private static final MethodHandle SENDER_PORT; // (Object packet) int
     private static final MethodHandle SENDER_SCOPE_ID; // (Object packet) int
+    private static final MethodHandle RECIPIENT_ADDR; // (Object packet) byte[]
+    private static final MethodHandle SET_RECIPIENT_ADDR_LEN; // (Object packet, int) void
+    private static final MethodHandle SET_RECIPIENT_PORT; // (Object packet, int) void
+    private static final MethodHandle SET_RECIPIENT_SCOPE_ID; // (Object packet, int) void
 
     static {
         MethodHandle newArray = null, add = null, packets = null, clear = null, release = null, sendmmsg = null,
-                recvmsg = null, senderAddr = null, senderAddrLen = null, senderPort = null, senderScopeId = null;
+                recvmsg = null, senderAddr = null, senderAddrLen = null, senderPort = null, senderScopeId = null,
+                recipientAddr = null, setRecipientAddrLen = null, setRecipientPort = null, setRecipientScopeId = null;
         boolean available = false;
         try {
             Epoll.ensureAvailability();
@@ -89,6 +96,14 @@ final class NativeDatagrams {
                     .asType(MethodType.methodType(int.class, Object.class));
             senderScopeId = packetLookup.findGetter(packetClass, "senderScopeId", int.class)
                     .asType(MethodType.methodType(int.class, Object.class));
+            recipientAddr = packetLookup.findGetter(packetClass, "recipientAddr", byte[].class)
+                    .asType(MethodType.methodType(byte[].class, Object.class));
+            setRecipientAddrLen = packetLookup.findSetter(packetClass, "recipientAddrLen", int.class)
+                    .asType(MethodType.methodType(void.class, Object.class, int.class));
+            setRecipientPort = packetLookup.findSetter(packetClass, "recipientPort", int.class)
+                    .asType(MethodType.methodType(void.class, Object.class, int.class));
+            setRecipientScopeId = packetLookup.findSetter(packetClass, "recipientScopeId", int.class)
+                    .asType(MethodType.methodType(void.class, Object.class, int.class));
             // One round trip through every handle: a mismatch shows here, not on the first packet.
             Object probe = newArray.invokeExact();
             Object[] probePackets = (Object[]) packets.invokeExact(probe);
@@ -112,9 +127,28 @@ final class NativeDatagrams {
         SENDER_ADDR_LEN = senderAddrLen;
         SENDER_PORT = senderPort;
         SENDER_SCOPE_ID = senderScopeId;
+        RECIPIENT_ADDR = recipientAddr;
+        SET_RECIPIENT_ADDR_LEN = setRecipientAddrLen;
+        SET_RECIPIENT_PORT = setRecipientPort;
+        SET_RECIPIENT_SCOPE_ID = setRecipientScopeId;
     }
 
     private NativeDatagrams() {
+    }
+
+    /** One {@link PacketArray} per thread (an event loop), released when the thread ends. */
+    static FastThreadLocal<PacketArray> perThread() {
+        return new FastThreadLocal<>() {
+            @Override
+            protected PacketArray initialValue() {
+                return new PacketArray();
+            }
+
+            @Override
+            protected void onRemoval(PacketArray packets) {
+                packets.release();
+            }
+        };
     }
 
     /**
@@ -146,15 +180,38 @@ final class NativeDatagrams {
         /**
          * Adds a datagram of {@code length} bytes at {@code index} of {@code buf} (native memory) to {@code recipient},
          * or with {@code recipient} null, room to receive one. The buffer must stay alive until the call that uses
-         * it returns. False when the array is full.
+         * it returns. False when the array is full, and for an empty datagram, which Netty's descriptors cannot
+         * carry (send that one with {@code sendto}).
          */
         boolean add(ByteBuf buf, int index, int length, InetSocketAddress recipient) {
-            try {
-                if ((boolean) ADD.invokeExact(array, buf, index, length, 0, recipient)) {
-                    count++;
-                    return true;
-                }
+            if (length == 0) {
                 return false;
+            }
+            InetAddress address = recipient == null ? null : recipient.getAddress();
+            try {
+                if (address instanceof Inet4Address v4) {
+                    // Netty's own init copies the address out of a new array per datagram; the bits go in directly.
+                    if (!(boolean) ADD.invokeExact(array, buf, index, length, 0, (InetSocketAddress) null)) {
+                        return false;
+                    }
+                    Object packet = packets[count];
+                    byte[] raw = (byte[]) RECIPIENT_ADDR.invokeExact(packet);
+                    int bits = Ip128.v4(v4);
+                    Arrays.fill(raw, 0, 10, (byte) 0); // ::ffff:a.b.c.d, the form the native code reads IPv4 from
+                    raw[10] = (byte) 0xff;
+                    raw[11] = (byte) 0xff;
+                    raw[12] = (byte) (bits >>> 24);
+                    raw[13] = (byte) (bits >>> 16);
+                    raw[14] = (byte) (bits >>> 8);
+                    raw[15] = (byte) bits;
+                    SET_RECIPIENT_ADDR_LEN.invokeExact(packet, 16);
+                    SET_RECIPIENT_SCOPE_ID.invokeExact(packet, 0);
+                    SET_RECIPIENT_PORT.invokeExact(packet, recipient.getPort());
+                } else if (!(boolean) ADD.invokeExact(array, buf, index, length, 0, recipient)) {
+                    return false;
+                }
+                count++;
+                return true;
             } catch (Throwable e) {
                 throw rethrow(e);
             }

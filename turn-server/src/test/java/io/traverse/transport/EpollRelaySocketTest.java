@@ -215,6 +215,26 @@ class EpollRelaySocketTest {
     }
 
     @Test
+    void aSendTheKernelRefusesIsDroppedAloneAndAnEmptyDatagramStillLeaves() throws Exception {
+        claim(false);
+        ByteBuf frame = Unpooled.directBuffer(16).writeBytes(new byte[] {0x40, 0x01, 0, 2, 7, 8, 0, 0});
+        onLoop(() -> {
+            relay.send(frame, 4, 1, address(peer));
+            relay.send(frame, 4, 2, new InetSocketAddress(LOOPBACK, 0)); // port 0: EINVAL for this one only
+            relay.send(frame, 4, 0, address(otherPeer)); // ChannelData with no data: an empty datagram
+            relay.send(frame, 5, 1, address(peer));
+            relay.flush();
+            return null;
+        });
+        assertArrayEquals(new byte[] {7}, receive(peer), "the datagram before the refused one");
+        assertArrayEquals(new byte[] {8}, receive(peer), "and the one after it");
+        assertArrayEquals(new byte[0], receive(otherPeer), "RFC 8656 relays an empty DATA as an empty datagram");
+        assertEquals(1, metrics.droppedCount(DropReason.RELAY_SOCKET_ERROR), "only the refused one is counted");
+        assertEquals(1, frame.refCnt(), "every queued reference given back");
+        frame.release();
+    }
+
+    @Test
     void aFrameInAHeapBufferIsCopiedOutOfIt() throws Exception {
         claim(false);
         ByteBuf frame = Unpooled.buffer(8).writeBytes(new byte[] {0x40, 0x01, 0, 2, 5, 6}); // as DTLS decrypts
