@@ -360,9 +360,8 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
 
     /**
      * The queue with {@code sendmmsg}: usually one datagram, several when a client's read batch held more than one
-     * frame for this allocation. EAGAIN (a full send buffer) drops what is left, an error of one datagram
-     * (ENETUNREACH, EPERM from a firewall, EMSGSIZE with DONT-FRAGMENT) drops that one: one peer says nothing about
-     * the others. An empty datagram (ChannelData without data) goes with {@code sendto}.
+     * frame for this allocation; what the kernel refuses is counted as {@link NativeDatagrams.PacketArray#sendAll}
+     * says. An empty datagram (ChannelData without data) goes with {@code sendto}.
      */
     private void sendBatch(Pending p) {
         NativeDatagrams.PacketArray out = SEND_PACKETS.get();
@@ -372,22 +371,7 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
                 sendOne(p.data[i], p.index[i], p.length[i], p.peer[i]); // empty (MAX_PENDING < the array's size)
             }
         }
-        int count = out.count();
-        int sent = 0;
-        while (sent < count) {
-            int result = out.sendmmsg(socket.intValue(), ipv6, sent);
-            if (result > 0) {
-                sent += result;
-            } else if (result == NativeDatagrams.EAGAIN || result == 0) {
-                for (; sent < count; sent++) {
-                    metrics.dropped(DropReason.RELAY_SOCKET_ERROR); // the send buffer is full: not queued here
-                }
-            } else {
-                metrics.dropped(DropReason.RELAY_SOCKET_ERROR);
-                LOG.debug("relay socket {}: send failed: errno {}", port, -result);
-                sent++;
-            }
-        }
+        out.sendAll(socket.intValue(), ipv6, metrics, DropReason.RELAY_SOCKET_ERROR, this);
         out.clear();
     }
 

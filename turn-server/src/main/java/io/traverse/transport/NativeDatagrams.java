@@ -3,6 +3,8 @@ package io.traverse.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.epoll.Epoll;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.traverse.metrics.TraverseMetrics;
+import io.traverse.metrics.TraverseMetrics.DropReason;
 import io.traverse.net.Ip128;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -243,6 +245,31 @@ final class NativeDatagrams {
                 return (int) SENDMMSG.invokeExact(fd, ipv6, packets, offset, count - offset);
             } catch (Throwable e) {
                 throw rethrow(e);
+            }
+        }
+
+        /**
+         * Sends every datagram added with as few {@code sendmmsg} calls as the kernel allows and counts what it
+         * refused: EAGAIN (a full send buffer) drops what is left as {@code whenFull}, as the network would, since
+         * UDP is not queued in user space; an error of one datagram (EPERM from a firewall, ENETUNREACH, EMSGSIZE
+         * with DONT-FRAGMENT) drops that one as {@link DropReason#RELAY_SOCKET_ERROR}, logged at debug with
+         * {@code socket}: one recipient says nothing about the others. The array is left as it was (not cleared).
+         */
+        void sendAll(int fd, boolean ipv6, TraverseMetrics metrics, DropReason whenFull, Object socket) {
+            int sent = 0;
+            while (sent < count) {
+                int result = sendmmsg(fd, ipv6, sent);
+                if (result > 0) {
+                    sent += result;
+                } else if (result == EAGAIN || result == 0) {
+                    for (; sent < count; sent++) {
+                        metrics.dropped(whenFull);
+                    }
+                } else {
+                    metrics.dropped(DropReason.RELAY_SOCKET_ERROR);
+                    LOG.debug("{}: send failed: errno {}", socket, -result);
+                    sent++;
+                }
             }
         }
 

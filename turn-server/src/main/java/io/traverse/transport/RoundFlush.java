@@ -9,8 +9,6 @@ import io.traverse.metrics.TraverseMetrics.DropReason;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the relay sends to clients from one UDP listener socket, sent once per event-loop round instead of once per
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
  * <p>One per listener channel, used on its loop only: not thread-safe.
  */
 final class RoundFlush implements Runnable {
-    private static final Logger LOG = LoggerFactory.getLogger(RoundFlush.class);
     /** A relay socket's read batch at most: 16 datagrams (Netty's messages per read) of up to 2 KiB. */
     static final int FLUSH_NOW_BELOW = 32 * 1024;
     /** Datagrams queued at most before they are sent (Netty's descriptor array holds 1024). */
@@ -140,34 +137,23 @@ final class RoundFlush implements Runnable {
             return;
         }
         int count = q.count();
-        int sent = 0;
         if (!channel.isOpen()) {
-            for (; sent < count; sent++) {
+            for (int i = 0; i < count; i++) {
                 metrics.dropped(DropReason.RELAY_SOCKET_ERROR); // the listener is closed (the server stops)
             }
-        }
-        while (sent < count) {
-            int result = q.sendmmsg(fd, ipv6, sent);
-            if (result > 0) {
-                sent += result;
-            } else if (result == NativeDatagrams.EAGAIN || result == 0) {
-                // The socket's send buffer is full: what is left is dropped, not queued in user space.
-                for (int i = sent; i < count; i++) {
-                    metrics.dropped(DropReason.CLIENT_BACKLOG);
-                }
-                break;
-            } else {
-                // An error for the datagram at `sent` (EPERM from a firewall, ENETUNREACH, ...): it alone is dropped.
-                metrics.dropped(DropReason.RELAY_SOCKET_ERROR);
-                LOG.debug("UDP listener {}: send to a client failed: errno {}", channel.localAddress(), -result);
-                sent++;
-            }
+        } else {
+            q.sendAll(fd, ipv6, metrics, DropReason.CLIENT_BACKLOG, this);
         }
         for (int i = 0; i < count; i++) {
             queued[i].release();
             queued[i] = null;
         }
         q.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "UDP listener " + channel.localAddress();
     }
 
     private void releaseQueue() {
