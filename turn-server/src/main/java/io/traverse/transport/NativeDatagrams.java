@@ -48,6 +48,8 @@ final class NativeDatagrams {
     private static final MethodHandle RELEASE; // (Object array) void
     private static final MethodHandle SENDMMSG; // (int fd, boolean ipv6, Object[] packets, int offset, int len) int
     private static final MethodHandle RECVMSG; // (int fd, boolean ipv6, Object packet) int
+    private static final MethodHandle RECVMMSG; // (int fd, boolean ipv6, Object[] packets, int offset, int len) int
+    private static final MethodHandle COUNT; // (Object packet) int: the bytes received
     private static final MethodHandle SENDER_ADDR; // (Object packet) byte[]
     private static final MethodHandle SENDER_ADDR_LEN; // (Object packet) int
     private static final MethodHandle SENDER_PORT; // (Object packet) int
@@ -59,7 +61,7 @@ final class NativeDatagrams {
 
     static {
         MethodHandle newArray = null, add = null, packets = null, clear = null, release = null, sendmmsg = null,
-                recvmsg = null, senderAddr = null, senderAddrLen = null, senderPort = null, senderScopeId = null,
+                recvmsg = null, recvmmsg = null, count = null, senderAddr = null, senderAddrLen = null, senderPort = null, senderScopeId = null,
                 recipientAddr = null, setRecipientAddrLen = null, setRecipientPort = null, setRecipientScopeId = null;
         boolean available = false;
         try {
@@ -90,6 +92,12 @@ final class NativeDatagrams {
             recvmsg = natives.findStatic(nativeClass, "recvmsg0", MethodType.methodType(int.class, int.class,
                     boolean.class, packetClass))
                     .asType(MethodType.methodType(int.class, int.class, boolean.class, Object.class));
+            recvmmsg = natives.findStatic(nativeClass, "recvmmsg0", MethodType.methodType(int.class, int.class,
+                    boolean.class, packetArrayType, int.class, int.class))
+                    .asType(MethodType.methodType(int.class, int.class, boolean.class, Object[].class, int.class,
+                            int.class));
+            count = packetLookup.findGetter(packetClass, "count", int.class)
+                    .asType(MethodType.methodType(int.class, Object.class));
             senderAddr = packetLookup.findGetter(packetClass, "senderAddr", byte[].class)
                     .asType(MethodType.methodType(byte[].class, Object.class));
             senderAddrLen = packetLookup.findGetter(packetClass, "senderAddrLen", int.class)
@@ -125,6 +133,8 @@ final class NativeDatagrams {
         RELEASE = release;
         SENDMMSG = sendmmsg;
         RECVMSG = recvmsg;
+        RECVMMSG = recvmmsg;
+        COUNT = count;
         SENDER_ADDR = senderAddr;
         SENDER_ADDR_LEN = senderAddrLen;
         SENDER_PORT = senderPort;
@@ -286,10 +296,38 @@ final class NativeDatagrams {
             }
         }
 
+        /**
+         * {@code recvmmsg} into the rooms of datagrams 0 to {@link #count()} (added with a null recipient): how many
+         * arrived, or a negative errno ({@link #EAGAIN}: nothing to read). Datagram {@code i}'s length is then
+         * {@link #received(int)}, its sender {@link #senderHi(int)}, {@link #senderLo(int)}, {@link #senderPort(int)}
+         * or {@link #sender(int)}.
+         */
+        int recvmmsg(int fd, boolean ipv6) {
+            try {
+                return (int) RECVMMSG.invokeExact(fd, ipv6, packets, 0, count);
+            } catch (Throwable e) {
+                throw rethrow(e);
+            }
+        }
+
+        /** The bytes datagram {@code i} received (after {@link #recvmmsg}). */
+        int received(int i) {
+            try {
+                return (int) COUNT.invokeExact(packets[i]);
+            } catch (Throwable e) {
+                throw rethrow(e);
+            }
+        }
+
         /** The port of the first datagram's sender (after {@link #recvmsg}). */
         int senderPort() {
+            return senderPort(0);
+        }
+
+        /** The port of datagram {@code i}'s sender. */
+        int senderPort(int i) {
             try {
-                return (int) SENDER_PORT.invokeExact(packets[0]);
+                return (int) SENDER_PORT.invokeExact(packets[i]);
             } catch (Throwable e) {
                 throw rethrow(e);
             }
@@ -297,8 +335,13 @@ final class NativeDatagrams {
 
         /** The high 64 bits of the first datagram's sender in {@link Ip128}'s form (IPv4 mapped). */
         long senderHi() {
+            return senderHi(0);
+        }
+
+        /** The high 64 bits of datagram {@code i}'s sender in {@link Ip128}'s form (IPv4 mapped). */
+        long senderHi(int i) {
             try {
-                Object packet = packets[0];
+                Object packet = packets[i];
                 return (int) SENDER_ADDR_LEN.invokeExact(packet) == 16
                         ? Ip128.toLong((byte[]) SENDER_ADDR.invokeExact(packet), 0) : 0;
             } catch (Throwable e) {
@@ -308,8 +351,13 @@ final class NativeDatagrams {
 
         /** The low 64 bits of the first datagram's sender in {@link Ip128}'s form (IPv4 mapped). */
         long senderLo() {
+            return senderLo(0);
+        }
+
+        /** The low 64 bits of datagram {@code i}'s sender in {@link Ip128}'s form (IPv4 mapped). */
+        long senderLo(int i) {
             try {
-                Object packet = packets[0];
+                Object packet = packets[i];
                 byte[] address = (byte[]) SENDER_ADDR.invokeExact(packet);
                 return (int) SENDER_ADDR_LEN.invokeExact(packet) == 16 ? Ip128.toLong(address, 8)
                         : Ip128.mappedLo(Ip128.toInt(address, 0));
@@ -320,8 +368,13 @@ final class NativeDatagrams {
 
         /** The first datagram's sender, a new object. */
         InetSocketAddress sender() {
+            return sender(0);
+        }
+
+        /** Datagram {@code i}'s sender, a new object. */
+        InetSocketAddress sender(int i) {
             try {
-                Object packet = packets[0];
+                Object packet = packets[i];
                 int length = (int) SENDER_ADDR_LEN.invokeExact(packet);
                 byte[] raw = (byte[]) SENDER_ADDR.invokeExact(packet);
                 int port = (int) SENDER_PORT.invokeExact(packet);

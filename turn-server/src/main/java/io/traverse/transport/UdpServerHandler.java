@@ -1,5 +1,6 @@
 package io.traverse.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,9 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the datagrams of one UDP listener socket (one per event loop). Classifies each by its first bits
  * (RFC 7983): STUN goes to the dispatcher, ChannelData straight to the relay. Writes are flushed once per read
- * batch.
+ * batch. On epoll the socket is read by {@link EpollListenerReads}, without the channel's read path; elsewhere
+ * (NIO, or where that is not possible) the channel reads and hands {@code DatagramPacket}s to {@link #channelRead}.
  */
-final class UdpServerHandler extends ChannelInboundHandlerAdapter implements ClientMessages.Links {
+final class UdpServerHandler extends ChannelInboundHandlerAdapter
+        implements ClientMessages.Links, EpollListenerReads.Datagrams {
     private static final Logger LOG = LoggerFactory.getLogger(UdpServerHandler.class);
 
     private final ClientMessages messages;
@@ -25,6 +28,9 @@ final class UdpServerHandler extends ChannelInboundHandlerAdapter implements Cli
     private Channel channel;
     private InetSocketAddress local;
     private RoundFlush roundFlush;
+    private EpollListenerReads reads;
+    /** A STUN message was read since the last {@link #endOfReads}: its response may wait in the channel. */
+    private boolean stunRead;
 
     UdpServerHandler(StunHandler stun, ChannelDataRelay relay, TraverseMetrics metrics) {
         this.messages = new ClientMessages(stun, relay, metrics);
@@ -36,7 +42,32 @@ final class UdpServerHandler extends ChannelInboundHandlerAdapter implements Cli
         channel = ctx.channel();
         local = (InetSocketAddress) channel.localAddress();
         roundFlush = new RoundFlush(channel, metrics);
+        // Before the pipeline's head starts the channel's own reads, which this turns off when it takes them over.
+        reads = EpollListenerReads.start(channel, this, metrics);
         super.channelActive(ctx);
+    }
+
+    /** Whether {@link EpollListenerReads} reads the socket (not the channel): for tests. */
+    boolean readsDirectly() {
+        return reads != null && !reads.isClosed() && !channel.config().isAutoRead();
+    }
+
+    @Override
+    public void datagram(ByteBuf content, InetSocketAddress sender) {
+        messages.dispatch(content, TransportProtocol.UDP, sender, local, this);
+    }
+
+    @Override
+    public void endOfBatch() {
+        messages.flush();
+    }
+
+    @Override
+    public void endOfReads() {
+        if (stunRead) {
+            stunRead = false;
+            channel.flush();
+        }
     }
 
     @Override
@@ -56,6 +87,7 @@ final class UdpServerHandler extends ChannelInboundHandlerAdapter implements Cli
     /** A STUN message's link: replies go from this listener socket to the sender. */
     @Override
     public ClientLink link(InetSocketAddress client) {
+        stunRead = true;
         return new UdpClientLink(channel, roundFlush, new FiveTuple(TransportProtocol.UDP, client, local));
     }
 
