@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Netty's own batched datagram system calls, {@code sendmmsg} and {@code recvmsg}, without a Netty channel. Netty's
- * epoll transport implements them in its native library for its datagram channel; the Java side
- * ({@code Native.sendmmsg0}, {@code Native.recvmsg0} and the {@code NativeDatagramPacketArray} that describes the
- * messages) is package-private. Traverse runs on the class path, where that package is open to it, and reaches
+ * Netty's own batched datagram system calls, {@code sendmmsg}, {@code recvmsg} and {@code recvmmsg}, without a Netty
+ * channel. Netty's epoll transport implements them in its native library for its datagram channel; the Java side
+ * ({@code Native.sendmmsg0}, {@code Native.recvmsg0}, {@code Native.recvmmsg0} and the
+ * {@code NativeDatagramPacketArray} that describes the messages) is package-private. Traverse runs on the class path, where that package is open to it, and reaches
  * these calls through method handles found once at class initialisation: no per-call reflection, no copy of
  * Netty's native code.
  *

@@ -106,8 +106,12 @@ class EpollListenerReadsTest {
     }
 
     private void bind(ChannelInboundHandlerAdapter handler) throws Exception {
-        listener = new Bootstrap().group(loop).channelFactory(() -> IoTransport.EPOLL.newDatagramChannel(LOOPBACK))
-                .handler(handler).bind(new InetSocketAddress(LOOPBACK, 0)).sync().channel();
+        bind(handler, LOOPBACK);
+    }
+
+    private void bind(ChannelInboundHandlerAdapter handler, InetAddress address) throws Exception {
+        listener = new Bootstrap().group(loop).channelFactory(() -> IoTransport.EPOLL.newDatagramChannel(address))
+                .handler(handler).bind(new InetSocketAddress(address, 0)).sync().channel();
         // channelActive runs as a task after the bind's promise: wait for it.
         loop.submit(() -> { }).get(10, TimeUnit.SECONDS);
     }
@@ -121,7 +125,11 @@ class EpollListenerReadsTest {
     }
 
     private DatagramChannel client() throws Exception {
-        DatagramChannel client = DatagramChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
+        return client(LOOPBACK);
+    }
+
+    private DatagramChannel client(InetAddress address) throws Exception {
+        DatagramChannel client = DatagramChannel.open().bind(new InetSocketAddress(address, 0));
         clients.add(client);
         return client;
     }
@@ -161,6 +169,25 @@ class EpollListenerReadsTest {
         assertEquals(List.of("010203", "04", "0506"), recorder.payloads);
         assertEquals(List.of(a.getLocalAddress(), b.getLocalAddress(), a.getLocalAddress()), recorder.senders);
         assertEquals(0, recorder.channelReads, "nothing went through the channel's read path");
+    }
+
+    @Test
+    void anIpv6ListenerReportsItsSenders() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        recorder = new Recorder(metrics);
+        bind(recorder, v6);
+        assertNotNull(recorder.reads);
+        DatagramChannel a = client(v6);
+        DatagramChannel b = client(v6);
+
+        send(a, 1);
+        send(b, 2);
+        send(a, 3);
+        await(() -> recorder.payloads.size() == 3, "three datagrams");
+
+        assertEquals(List.of("01", "02", "03"), recorder.payloads);
+        assertEquals(List.of(a.getLocalAddress(), b.getLocalAddress(), a.getLocalAddress()), recorder.senders);
+        assertSame(recorder.senders.get(0), recorder.senders.get(2));
     }
 
     @Test
