@@ -10,16 +10,17 @@ package io.traverse.config;
  *                   empty string is normalised to {@code null}; fewer than 128 characters
  * @param eventLoops number of event loops; 0 means one per available processor, else 1..1024
  * @param io         transport implementation
- * @param spinMicros microseconds an event loop keeps polling its sockets (without blocking) after its work runs out,
- *                   before it sleeps in the kernel; 0 sleeps at once. A request that arrives within that time is
- *                   handled without the loop being put to sleep and woken again, 0..1000
+ * @param spinMicros microseconds an event loop that has handled a STUN request keeps polling its sockets (without
+ *                   blocking) after its work runs out, before it sleeps in the kernel; 0 sleeps at once. The
+ *                   client's next request, if it arrives within that time, is handled without the loop being put
+ *                   to sleep and woken again, 0..1000 (see {@code transport.SpinThenWait})
  */
 public record ServerConfig(String realm, String software, int eventLoops, IoMode io, int spinMicros) {
 
     /** Largest accepted {@code event-loops}. */
     public static final int MAX_EVENT_LOOPS = 1024;
-    /** Default {@code spin-micros}: see docs/configuration.md and docs/benchmarks.md (session 8). */
-    public static final int DEFAULT_SPIN_MICROS = 0;
+    /** Default {@code spin-micros}: see docs/configuration.md and docs/benchmarks.md (sessions 8 and 11). */
+    public static final int DEFAULT_SPIN_MICROS = 30;
     /** Largest accepted {@code spin-micros}. */
     public static final int MAX_SPIN_MICROS = 1000;
 
@@ -49,7 +50,7 @@ public record ServerConfig(String realm, String software, int eventLoops, IoMode
         v.done();
     }
 
-    /** realm {@code traverse.local}, software {@code Traverse}, one loop per processor, io auto, no spin. */
+    /** realm {@code traverse.local}, software {@code Traverse}, one loop per processor, io auto, 30 µs of spin. */
     public static ServerConfig defaults() {
         return new ServerConfig("traverse.local", "Traverse", 0, IoMode.AUTO, DEFAULT_SPIN_MICROS);
     }

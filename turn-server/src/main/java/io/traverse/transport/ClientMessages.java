@@ -40,10 +40,18 @@ final class ClientMessages {
         if (kind == Framing.Kind.CHANNEL_DATA) {
             relay.relay(message, protocol, client, server);
         } else if (kind == Framing.Kind.STUN) {
+            if (isRequest(message)) {
+                SpinThenWait.stunRequestHandled(); // the client's next request follows our response
+            }
             stun.onStun(message, links.link(client));
         } else {
             metrics.dropped(DropReason.UNKNOWN_KIND);
         }
+    }
+
+    /** A STUN request (class bits 0, RFC 8489 §5), not an indication or a response. */
+    private static boolean isRequest(ByteBuf message) {
+        return message.readableBytes() >= 2 && (message.getUnsignedShort(message.readerIndex()) & 0x0110) == 0;
     }
 
     /** The end of a read batch: ChannelData buffered for the relay sockets goes out. */
