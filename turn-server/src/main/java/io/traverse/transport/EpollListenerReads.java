@@ -160,20 +160,10 @@ final class EpollListenerReads implements EpollIoHandle {
             }
             return new Socket(copy);
         } finally {
-            closeQuietly(sender);
-            closeQuietly(receiver);
+            EpollRelaySocket.closeQuietly(sender);
+            EpollRelaySocket.closeQuietly(receiver);
             Files.deleteIfExists(path);
             Files.deleteIfExists(dir);
-        }
-    }
-
-    private static void closeQuietly(FileDescriptor fd) {
-        if (fd != null) {
-            try {
-                fd.close();
-            } catch (IOException ignored) {
-                // a socket of the duplication only; nothing depends on it
-            }
         }
     }
 
@@ -279,15 +269,17 @@ final class EpollListenerReads implements EpollIoHandle {
     }
 
     /**
-     * The address objects of recent senders, found by their address bits and port: a fixed table of
-     * {@link #SIZE} entries, each sender in the entry its bits and port pick; a sender whose entry another took
-     * gets a new object. The relay looks allocations up by these objects, so one per client saves making one (and
-     * hashing it) per datagram; a fixed size bounds what any number of senders can make it hold. The entry is the
-     * address's hash plus the port, so up to {@link #SIZE} ports of one address (clients behind one NAT) never
-     * share an entry.
+     * The address objects of recent senders, found by their address bits and port: a fixed table of {@link #SIZE}
+     * entries in sets of two; a sender is kept in the set its bits and port pick, and a third sender of a set takes
+     * the place of the older of the two, whose next datagram then gets a new object. The relay looks allocations up
+     * by these objects, so one per client saves making one (and hashing it) per datagram; a fixed size bounds what
+     * any number of senders can make it hold. The set is the address's hash plus the port, so up to {@link #SIZE}
+     * ports of one address (clients behind one NAT) never evict each other; two entries per set keep two clients
+     * whose hashes meet from evicting each other on every datagram (with one, 100 clients had ~5 such pairs).
      */
     static final class Senders {
         static final int SIZE = 1024;
+        private static final int SETS = SIZE / 2;
         private final long[] hi = new long[SIZE];
         private final long[] lo = new long[SIZE];
         private final InetSocketAddress[] address = new InetSocketAddress[SIZE];
@@ -308,25 +300,39 @@ final class EpollListenerReads implements EpollIoHandle {
 
         /** The object kept for this sender, or null. */
         InetSocketAddress find(long senderHi, long senderLo, int port) {
-            int slot = slot(senderHi, senderLo, port);
-            InetSocketAddress known = address[slot];
-            return known != null && lo[slot] == senderLo && hi[slot] == senderHi && known.getPort() == port
-                    ? known : null;
+            int e = 2 * set(senderHi, senderLo, port);
+            if (matches(e, senderHi, senderLo, port)) {
+                return address[e];
+            }
+            return matches(e + 1, senderHi, senderLo, port) ? address[e + 1] : null;
         }
 
-        /** Keeps {@code sender} for its bits, in place of whatever had its entry. */
+        private boolean matches(int e, long senderHi, long senderLo, int port) {
+            InetSocketAddress known = address[e];
+            return known != null && lo[e] == senderLo && hi[e] == senderHi && known.getPort() == port;
+        }
+
+        /**
+         * Keeps {@code sender} (not kept yet) in its set: the newer place, the entry there moving to the older place
+         * unless that one is free.
+         */
         void put(long senderHi, long senderLo, int port, InetSocketAddress sender) {
-            int slot = slot(senderHi, senderLo, port);
-            hi[slot] = senderHi;
-            lo[slot] = senderLo;
-            address[slot] = sender;
+            int e = 2 * set(senderHi, senderLo, port);
+            if (address[e] != null) {
+                hi[e + 1] = hi[e];
+                lo[e + 1] = lo[e];
+                address[e + 1] = address[e];
+            }
+            hi[e] = senderHi;
+            lo[e] = senderLo;
+            address[e] = sender;
         }
 
-        static int slot(long hi, long lo, int port) {
+        static int set(long hi, long lo, int port) {
             long h = (hi * 0x9E3779B97F4A7C15L) ^ lo;
             h *= 0xBF58476D1CE4E5B9L;
             h ^= h >>> 31;
-            return ((int) (h >>> 32) + port) & (SIZE - 1);
+            return ((int) (h >>> 32) + port) & (SETS - 1);
         }
     }
 }

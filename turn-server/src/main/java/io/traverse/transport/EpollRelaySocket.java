@@ -157,12 +157,13 @@ final class EpollRelaySocket implements RelayEndpoint, EpollIoHandle {
         return loop instanceof IoEventLoop io && io.isCompatible(EpollRelaySocket.class);
     }
 
-    private static void closeQuietly(Socket fd) {
+    /** Closes a descriptor nothing was registered with or depends on; the descriptor is gone either way. */
+    static void closeQuietly(FileDescriptor fd) {
         if (fd != null) {
             try {
                 fd.close();
             } catch (IOException ignored) {
-                // nothing was registered; the descriptor is gone either way
+                // nothing to do: see above
             }
         }
     }

@@ -26,10 +26,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -324,24 +322,42 @@ class EpollListenerReadsTest {
     }
 
     @Test
-    void theSenderTableHoldsAtMostItsSizeAndNeverAnswersWrong() {
+    void theSenderTableKeepsAsManyPortsOfOneAddressAsItHasEntries() {
         EpollListenerReads.Senders table = new EpollListenerReads.Senders();
-        Set<Integer> slots = new HashSet<>();
-        for (int port = 40000; port < 40000 + EpollListenerReads.Senders.SIZE; port++) {
-            slots.add(EpollListenerReads.Senders.slot(0, 0xffff_7f00_0001L, port));
+        long lo = 0xffff_7f00_0001L; // ::ffff:127.0.0.1
+        int first = 40000;
+        for (int port = first; port < first + EpollListenerReads.Senders.SIZE; port++) {
+            assertNull(table.find(0, lo, port), "not kept yet");
+            table.put(0, lo, port, new InetSocketAddress(LOOPBACK, port));
         }
-        assertEquals(EpollListenerReads.Senders.SIZE, slots.size(), "ports of one address never share an entry");
-        assertNull(table.find(0, 0xffff_7f00_0001L, 1), "empty");
-        InetSocketAddress one = new InetSocketAddress(LOOPBACK, 1);
-        table.put(0, 0xffff_7f00_0001L, 1, one);
-        assertSame(one, table.find(0, 0xffff_7f00_0001L, 1));
-        for (int port = 2; port <= 5 * EpollListenerReads.Senders.SIZE; port++) {
-            table.put(0, 0xffff_7f00_0001L, port, new InetSocketAddress(LOOPBACK, port));
+        for (int port = first; port < first + EpollListenerReads.Senders.SIZE; port++) {
+            InetSocketAddress found = table.find(0, lo, port);
+            assertNotNull(found, "port " + port + " is still kept");
+            assertEquals(port, found.getPort());
         }
-        for (int port = 1; port <= 5 * EpollListenerReads.Senders.SIZE; port++) {
-            InetSocketAddress found = table.find(0, 0xffff_7f00_0001L, port);
-            assertTrue(found == null || found.getPort() == port, "a hit is the sender asked for");
-        }
-        assertNull(table.find(0, 0xffff_7f00_0002L, 1), "another address with the same port misses");
+    }
+
+    @Test
+    void aThirdSenderOfASetTakesTheOlderPlaceAndNothingAnswersWrong() {
+        EpollListenerReads.Senders table = new EpollListenerReads.Senders();
+        // Three senders of one set: one address, ports a set count apart.
+        long lo = 0xffff_7f00_0001L;
+        int a = 40000;
+        int b = a + EpollListenerReads.Senders.SIZE / 2;
+        int c = b + EpollListenerReads.Senders.SIZE / 2;
+        assertEquals(EpollListenerReads.Senders.set(0, lo, a), EpollListenerReads.Senders.set(0, lo, c));
+        InetSocketAddress first = new InetSocketAddress(LOOPBACK, a);
+        InetSocketAddress second = new InetSocketAddress(LOOPBACK, b);
+        table.put(0, lo, a, first);
+        table.put(0, lo, b, second);
+        assertSame(first, table.find(0, lo, a), "two senders of a set are both kept");
+        assertSame(second, table.find(0, lo, b));
+
+        table.put(0, lo, c, new InetSocketAddress(LOOPBACK, c));
+        assertNull(table.find(0, lo, a), "the oldest gave its place");
+        assertSame(second, table.find(0, lo, b));
+        assertEquals(c, table.find(0, lo, c).getPort());
+        assertNull(table.find(0, 0xffff_7f00_0002L, b), "another address with a kept port misses");
+        assertNull(table.find(1, lo, b), "as does an IPv6 address with the same low bits");
     }
 }
