@@ -13,8 +13,6 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
-import io.traverse.metrics.TraverseMetrics;
-import io.traverse.metrics.TraverseMetrics.DropReason;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -76,19 +74,16 @@ final class EpollListenerReads implements EpollIoHandle {
     private final Socket fd;
     private final boolean ipv6;
     private final Datagrams sink;
-    private final TraverseMetrics metrics;
     private final Senders senders = new Senders();
     private IoRegistration registration;
     private ByteBuf buffer;
     private boolean closed;
 
-    private EpollListenerReads(EpollDatagramChannel channel, Socket fd, Datagrams sink,
-            TraverseMetrics metrics) {
+    private EpollListenerReads(EpollDatagramChannel channel, Socket fd, Datagrams sink) {
         this.channel = channel;
         this.fd = fd;
         this.ipv6 = ((InetSocketAddress) channel.localAddress()).getAddress() instanceof Inet6Address;
         this.sink = sink;
-        this.metrics = metrics;
     }
 
     /**
@@ -96,7 +91,7 @@ final class EpollListenerReads implements EpollIoHandle {
      * Netty's batched calls are reachable: its {@code autoRead} goes off and {@code sink} gets its datagrams until
      * it closes. Returns null, and the channel reads as before, when that is not possible.
      */
-    static EpollListenerReads start(io.netty.channel.Channel channel, Datagrams sink, TraverseMetrics metrics) {
+    static EpollListenerReads start(io.netty.channel.Channel channel, Datagrams sink) {
         if (!NativeDatagrams.AVAILABLE || !(channel instanceof EpollDatagramChannel epoll)
                 || !(channel.eventLoop() instanceof IoEventLoop loop) || !loop.isCompatible(EpollListenerReads.class)) {
             return null;
@@ -112,7 +107,7 @@ final class EpollListenerReads implements EpollIoHandle {
             }
             return null;
         }
-        EpollListenerReads reads = new EpollListenerReads(epoll, copy, sink, metrics);
+        EpollListenerReads reads = new EpollListenerReads(epoll, copy, sink);
         channel.config().setAutoRead(false);
         loop.register(reads).addListener((Future<IoRegistration> f) -> {
             if (!f.isSuccess()) {
@@ -207,7 +202,7 @@ final class EpollListenerReads implements EpollIoHandle {
                 int n = packets.recvmmsg(fd.intValue(), ipv6);
                 if (n <= 0) {
                     if (n != NativeDatagrams.EAGAIN && n != 0) {
-                        metrics.dropped(DropReason.RELAY_SOCKET_ERROR);
+                        // As Netty's read did: a socket error (nothing was read) is logged, the listener stays.
                         LOG.debug("UDP listener {}: read failed: errno {}", channel.localAddress(), -n);
                     }
                     break;

@@ -43,7 +43,7 @@ final class UdpServerHandler extends ChannelInboundHandlerAdapter
         local = (InetSocketAddress) channel.localAddress();
         roundFlush = new RoundFlush(channel, metrics);
         // Before the pipeline's head starts the channel's own reads, which this turns off when it takes them over.
-        reads = EpollListenerReads.start(channel, this, metrics);
+        reads = EpollListenerReads.start(channel, this);
         super.channelActive(ctx);
     }
 

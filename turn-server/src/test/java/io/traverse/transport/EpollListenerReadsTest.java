@@ -58,16 +58,11 @@ class EpollListenerReadsTest {
         final List<Integer> batches = new CopyOnWriteArrayList<>();
         volatile int channelReads;
         volatile EpollListenerReads reads;
-        final TraverseMetrics metrics;
         int inBatch;
-
-        Recorder(TraverseMetrics metrics) {
-            this.metrics = metrics;
-        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
-            reads = EpollListenerReads.start(ctx.channel(), this, metrics);
+            reads = EpollListenerReads.start(ctx.channel(), this);
             super.channelActive(ctx);
         }
 
@@ -152,7 +147,7 @@ class EpollListenerReadsTest {
 
     @Test
     void theSocketIsReadWithoutTheChannel() throws Exception {
-        recorder = new Recorder(metrics);
+        recorder = new Recorder();
         bind(recorder);
         assertNotNull(recorder.reads, "an epoll listener's reads are taken over");
         assertFalse(listener.config().isAutoRead(), "the channel's own reads are off");
@@ -172,7 +167,7 @@ class EpollListenerReadsTest {
     @Test
     void anIpv6ListenerReportsItsSenders() throws Exception {
         InetAddress v6 = InetAddress.getByName("::1");
-        recorder = new Recorder(metrics);
+        recorder = new Recorder();
         bind(recorder, v6);
         assertNotNull(recorder.reads);
         DatagramChannel a = client(v6);
@@ -190,7 +185,7 @@ class EpollListenerReadsTest {
 
     @Test
     void aSenderKeepsItsAddressObject() throws Exception {
-        recorder = new Recorder(metrics);
+        recorder = new Recorder();
         bind(recorder);
         DatagramChannel a = client();
         DatagramChannel b = client();
@@ -206,7 +201,7 @@ class EpollListenerReadsTest {
 
     @Test
     void whatWaitsIsReadInBatchesInOrder() throws Exception {
-        recorder = new Recorder(metrics);
+        recorder = new Recorder();
         bind(recorder);
         DatagramChannel a = client();
         int count = EpollListenerReads.BATCH * 5 + 3;
@@ -239,7 +234,7 @@ class EpollListenerReadsTest {
     @Test
     void aDatagramSomethingKeepsIsNotOverwritten() throws Exception {
         List<ByteBuf> kept = new CopyOnWriteArrayList<>();
-        recorder = new Recorder(metrics) {
+        recorder = new Recorder() {
             @Override
             public void datagram(ByteBuf content, InetSocketAddress sender) {
                 if (kept.isEmpty()) {
@@ -266,7 +261,7 @@ class EpollListenerReadsTest {
 
     @Test
     void closingTheChannelClosesTheSecondDescriptor() throws Exception {
-        recorder = new Recorder(metrics);
+        recorder = new Recorder();
         bind(recorder);
         InetSocketAddress address = (InetSocketAddress) listener.localAddress();
 
