@@ -201,7 +201,10 @@ abstract class CoturnStoreTestBase {
                     break;
                 } catch (TurnErrorException e) {
                     assertEquals(500, e.code(), "until the store is back the answer is 500, never 401");
-                    assertTrue(System.nanoTime() - deadline < 0, "the store did not recover within 15 s");
+                    // Why the server still answers 500 (down, and why; or the look-up budget), should it fail.
+                    String why = server.server().credentialStoreProblem();
+                    assertTrue(System.nanoTime() - deadline < 0, () -> "the store did not recover within 15 s: "
+                            + (why != null ? why : "the store is up (the look-up budget, then?)"));
                     Thread.sleep(100);
                 }
             }
