@@ -20,7 +20,7 @@ public record ServerConfig(String realm, String software, int eventLoops, IoMode
     /** Largest accepted {@code event-loops}. */
     public static final int MAX_EVENT_LOOPS = 1024;
     /** Default {@code spin-micros}: see docs/configuration.md and docs/benchmarks.md (sessions 8 and 11). */
-    public static final int DEFAULT_SPIN_MICROS = 30;
+    public static final int DEFAULT_SPIN_MICROS = 0;
     /** Largest accepted {@code spin-micros}. */
     public static final int MAX_SPIN_MICROS = 1000;
 
@@ -50,7 +50,7 @@ public record ServerConfig(String realm, String software, int eventLoops, IoMode
         v.done();
     }
 
-    /** realm {@code traverse.local}, software {@code Traverse}, one loop per processor, io auto, 30 µs of spin. */
+    /** realm {@code traverse.local}, software {@code Traverse}, one loop per processor, io auto, no spin. */
     public static ServerConfig defaults() {
         return new ServerConfig("traverse.local", "Traverse", 0, IoMode.AUTO, DEFAULT_SPIN_MICROS);
     }

@@ -47,7 +47,7 @@ class ConfigLoaderTest {
         assertEquals("Traverse", d.server().software());
         assertEquals(0, d.server().eventLoops());
         assertEquals(Runtime.getRuntime().availableProcessors(), d.server().effectiveEventLoops());
-        assertEquals(30, d.server().spinMicros());
+        assertEquals(0, d.server().spinMicros());
         assertEquals(List.of("udp://0.0.0.0:3478", "udp://[::]:3478", "tcp://0.0.0.0:3478", "tcp://[::]:3478"),
                 d.listeners().stream().map(ListenerConfig::uri).collect(Collectors.toList()));
         assertEquals("[0.0.0.0, ::]", d.relay().addresses().toString());
