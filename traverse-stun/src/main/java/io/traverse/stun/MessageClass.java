@@ -43,4 +43,9 @@ public enum MessageClass {
         }
         return BY_BITS[bits];
     }
+
+    /** The class of a 16-bit message type field (RFC 8489 §5: C0 is bit 4, C1 bit 8); the other bits are ignored. */
+    public static MessageClass ofType(int type) {
+        return BY_BITS[((type >> 4) & 0b01) | ((type >> 7) & 0b10)];
+    }
 }

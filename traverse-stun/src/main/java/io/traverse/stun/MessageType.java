@@ -58,8 +58,7 @@ public record MessageType(Method method, MessageClass messageClass) {
             throw new IllegalArgumentException(String.format("message type 0x%04X has top bits set", type));
         }
         int m = (type & 0x000F) | ((type >> 1) & 0x0070) | ((type >> 2) & 0x0F80);
-        int c = ((type >> 4) & 0b01) | ((type >> 7) & 0b10);
-        return new MessageType(Method.valueOf(m), MessageClass.fromBits(c));
+        return new MessageType(Method.valueOf(m), MessageClass.ofType(type));
     }
 
     @Override

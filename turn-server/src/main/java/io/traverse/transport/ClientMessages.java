@@ -3,6 +3,7 @@ package io.traverse.transport;
 import io.netty.buffer.ByteBuf;
 import io.traverse.metrics.TraverseMetrics;
 import io.traverse.metrics.TraverseMetrics.DropReason;
+import io.traverse.stun.MessageClass;
 import io.traverse.stun.codec.Framing;
 import io.traverse.turn.TransportProtocol;
 import java.net.InetSocketAddress;
@@ -49,9 +50,10 @@ final class ClientMessages {
         }
     }
 
-    /** A STUN request (class bits 0, RFC 8489 §5), not an indication or a response. */
+    /** A STUN request, not an indication or a response. */
     private static boolean isRequest(ByteBuf message) {
-        return message.readableBytes() >= 2 && (message.getUnsignedShort(message.readerIndex()) & 0x0110) == 0;
+        return message.readableBytes() >= 2
+                && MessageClass.ofType(message.getUnsignedShort(message.readerIndex())) == MessageClass.REQUEST;
     }
 
     /** The end of a read batch: ChannelData buffered for the relay sockets goes out. */
